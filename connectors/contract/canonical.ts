@@ -1,0 +1,114 @@
+/**
+ * The canonical model as connectors emit it. Everything past `normalize` speaks only these
+ * shapes; vendor payloads never travel further.
+ */
+
+export const PATCH_STATUSES = [
+  'pending',
+  'approved',
+  'installed',
+  'failed',
+  'rolled_back',
+] as const;
+export type PatchStatus = (typeof PATCH_STATUSES)[number];
+
+export const HEALTH_KINDS = [
+  'device.down',
+  'device.up',
+  'service.down',
+  'service.up',
+  'check.failed',
+  'check.ok',
+] as const;
+export type HealthKind = (typeof HEALTH_KINDS)[number];
+
+export const SEVERITIES = ['info', 'low', 'moderate', 'important', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** How a tool identifies a client (tenant): its own id and/or a display name. */
+export interface ClientRef {
+  externalId?: string;
+  name?: string;
+}
+
+/** How a tool identifies a device. Any of the fields may be used to match it to others. */
+export interface DeviceRef {
+  externalId?: string;
+  hostname?: string;
+  fqdn?: string;
+  ip?: string;
+  serial?: string;
+}
+
+interface EventBase {
+  /** The vendor's id for this fact, stable across redeliveries. */
+  sourceId?: string;
+  occurredAt: Date;
+  client?: ClientRef;
+}
+
+export interface ClientSeen {
+  type: 'client';
+  client: Required<Pick<ClientRef, 'name'>> & ClientRef;
+}
+
+export interface DeviceSeen extends Omit<EventBase, 'occurredAt'> {
+  type: 'device';
+  occurredAt?: Date;
+  device: DeviceRef;
+  displayName?: string;
+  role?: string;
+  os?: string;
+  online?: boolean;
+}
+
+export interface PatchSeen extends EventBase {
+  type: 'patch';
+  device: DeviceRef;
+  patchId: string;
+  title?: string;
+  severity?: Severity;
+  status: PatchStatus;
+  rebootRequired?: boolean;
+  message?: string;
+}
+
+export interface RebootSeen extends EventBase {
+  type: 'reboot';
+  device: DeviceRef;
+  message?: string;
+}
+
+export interface HealthSeen extends EventBase {
+  type: 'health';
+  device: DeviceRef;
+  kind: HealthKind;
+  /** Service or check name, when the event is about one. */
+  subject?: string;
+  severity?: Severity;
+  /** The monitoring tool's problem id, so notes can be written back onto it. */
+  problemId?: string;
+  message?: string;
+}
+
+export interface TicketSeen extends EventBase {
+  type: 'ticket';
+  ticketId: string;
+  device?: DeviceRef;
+  summary: string;
+  status: 'open' | 'closed';
+  closedBy?: string;
+  /** The Switchboard correlation key found in the ticket, when we created it. */
+  correlationKey?: string;
+}
+
+export type CanonicalEvent =
+  ClientSeen | DeviceSeen | PatchSeen | RebootSeen | HealthSeen | TicketSeen;
+
+/** A service on a device, as the RMM reports it (post-patch verification). */
+export interface ServiceState {
+  name: string;
+  displayName?: string;
+  state: 'running' | 'stopped' | 'starting' | 'stopping' | 'paused' | 'unknown';
+  startType?: 'auto' | 'manual' | 'disabled' | 'unknown';
+}

@@ -1,0 +1,7 @@
+import type { ConnectorDefinition } from './contract/connector';
+import { genericConnector } from './generic';
+
+/** The one explicit list of connectors. Adding a vendor: one folder, one line here. */
+export const CONNECTOR_DEFINITIONS: readonly ConnectorDefinition<object>[] = [
+  genericConnector as ConnectorDefinition<object>,
+];

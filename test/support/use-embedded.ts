@@ -1,0 +1,1 @@
+process.env.SWITCHBOARD_TEST_DB = 'embedded';
