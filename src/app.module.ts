@@ -1,0 +1,103 @@
+import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import type { ConnectorDefinition } from '../connectors/contract/connector';
+import { CONNECTOR_DEFINITIONS as REGISTRY } from '../connectors/registry';
+import { AccessGuard } from './access/access.guard';
+import { TokenService } from './access/token.service';
+import { TokensController } from './access/tokens.controller';
+import { AuditController } from './audit/audit.controller';
+import { AuditService } from './audit/audit.service';
+import { AppConfig } from './config/app-config';
+import { ConnectorHost } from './connector-instances/connector-host.service';
+import { ConnectorInstancesService } from './connector-instances/connector-instances.service';
+import { ConnectorRegistry } from './connector-instances/connector-registry.service';
+import { ConnectorsController } from './connector-instances/connectors.controller';
+import { MetricsService } from './common/metrics.service';
+import { loggerOptions } from './common/logger-options';
+import { CLOCK, CONNECTOR_DEFINITIONS, EVENT_LISTENERS } from './common/tokens';
+import { InboxController } from './ingest/inbox.controller';
+import { InboxProcessor } from './ingest/inbox-processor';
+import { InboxService } from './ingest/inbox.service';
+import { PollController } from './ingest/poll.controller';
+import { PollRunner } from './ingest/poll-runner';
+import { PollScheduler } from './ingest/poll-scheduler';
+import { WebhookController } from './ingest/webhook.controller';
+import { DevicesController } from './inventory/devices.controller';
+import { DevicesService } from './inventory/devices.service';
+import type { EventListener } from './inventory/recorded-event';
+import { OpsController } from './ops/ops.controller';
+import { OutboxController } from './outbox/outbox.controller';
+import { OutboxDispatcher } from './outbox/outbox-dispatcher';
+import { OUTBOX_HOOKS, type OutboxHook } from './outbox/outbox-hooks';
+import { OutboxService } from './outbox/outbox.service';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  dataSource: DataSource;
+  /** Defaults to connectors/registry.ts; tests add in-test connectors. */
+  definitions?: readonly ConnectorDefinition<object>[];
+  clock?: () => Date;
+}
+
+@Global()
+@Module({})
+class FoundationModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    const providers: Provider[] = [
+      { provide: AppConfig, useValue: options.config },
+      { provide: DataSource, useValue: options.dataSource },
+      { provide: CONNECTOR_DEFINITIONS, useValue: options.definitions ?? REGISTRY },
+      { provide: CLOCK, useValue: options.clock ?? (() => new Date()) },
+      MetricsService,
+      AuditService,
+      TokenService,
+      ConnectorRegistry,
+      ConnectorHost,
+    ];
+    return { module: FoundationModule, providers, exports: providers };
+  }
+}
+
+/** Extension points filled by features that react to stored events and to deliveries. */
+const listenerProviders: Provider[] = [
+  { provide: EVENT_LISTENERS, useFactory: (): EventListener[] => [] },
+  { provide: OUTBOX_HOOKS, useFactory: (): OutboxHook[] => [] },
+];
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        FoundationModule.forRoot(options),
+        LoggerModule.forRoot(loggerOptions(options.config.env.LOG_LEVEL)),
+      ],
+      controllers: [
+        OpsController,
+        TokensController,
+        AuditController,
+        ConnectorsController,
+        PollController,
+        WebhookController,
+        InboxController,
+        DevicesController,
+        OutboxController,
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: AccessGuard },
+        ...listenerProviders,
+        ConnectorInstancesService,
+        InboxService,
+        InboxProcessor,
+        PollRunner,
+        PollScheduler,
+        DevicesService,
+        OutboxService,
+        OutboxDispatcher,
+      ],
+    };
+  }
+}

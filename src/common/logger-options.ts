@@ -1,0 +1,39 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Params } from 'nestjs-pino';
+import { REDACTED_HEADERS, redactUrl } from './redact';
+
+const QUIET = /^\/(health|ready|metrics)\b/;
+
+/** Structured JSON logs; credentials in headers and query strings are never written. */
+export function loggerOptions(level: string): Params {
+  return {
+    pinoHttp: {
+      level,
+      redact: {
+        paths: [
+          ...REDACTED_HEADERS.map((h) => `req.headers["${h}"]`),
+          '*.password',
+          '*.secret',
+          '*.clientSecret',
+          '*.privateKey',
+          '*.token',
+        ],
+        censor: '[REDACTED]',
+      },
+      serializers: {
+        req: (req: { method: string; url: string; headers: Record<string, unknown> }) => ({
+          method: req.method,
+          url: redactUrl(req.url),
+          headers: req.headers,
+        }),
+      },
+      autoLogging: { ignore: (req: IncomingMessage) => QUIET.test(req.url ?? '') },
+      customLogLevel: (req: IncomingMessage, res: ServerResponse, err?: Error) => {
+        if (err || res.statusCode >= 500) return 'error';
+        if (res.statusCode >= 400) return 'warn';
+        // Webhooks arrive by the thousand: successful ones only at debug.
+        return (req.url ?? '').startsWith('/webhooks/') ? 'debug' : 'info';
+      },
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly webhooksAccepted = new Counter({
+    name: 'switchboard_webhooks_accepted_total',
+    help: 'Webhook records stored in the inbox',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  readonly webhooksDuplicate = new Counter({
+    name: 'switchboard_webhooks_duplicate_total',
+    help: 'Webhook records already in the inbox',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  readonly webhooksRejected = new Counter({
+    name: 'switchboard_webhooks_rejected_total',
+    help: 'Webhook requests rejected, by reason',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly inboxLag = new Gauge({
+    name: 'switchboard_inbox_lag_seconds',
+    help: 'Age of the oldest pending inbox record',
+    registers: [this.registry],
+  });
+  readonly inboxPending = new Gauge({
+    name: 'switchboard_inbox_pending',
+    help: 'Inbox records waiting for normalization',
+    registers: [this.registry],
+  });
+  readonly inboxFailed = new Counter({
+    name: 'switchboard_inbox_failed_total',
+    help: 'Inbox records that could not be normalized',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  readonly pollDuration = new Histogram({
+    name: 'switchboard_poll_duration_seconds',
+    help: 'Duration of one poll of one stream',
+    labelNames: ['kind', 'stream'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  readonly pollErrors = new Counter({
+    name: 'switchboard_poll_errors_total',
+    help: 'Failed polls',
+    labelNames: ['kind', 'stream', 'reason'],
+    registers: [this.registry],
+  });
+  readonly outboxDepth = new Gauge({
+    name: 'switchboard_outbox_depth',
+    help: 'Outbox messages by status',
+    labelNames: ['status'],
+    registers: [this.registry],
+  });
+  readonly outboxDeliveries = new Counter({
+    name: 'switchboard_outbox_deliveries_total',
+    help: 'Outbox delivery attempts by outcome',
+    labelNames: ['action', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly outboxDeadLetters = new Counter({
+    name: 'switchboard_outbox_dead_letters_total',
+    help: 'Outbox messages given up on',
+    labelNames: ['action'],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_' });
+  }
+}

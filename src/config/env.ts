@@ -1,0 +1,133 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === ''
+    ? undefined
+    : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** Every environment variable Switchboard reads. Validated once at boot. */
+export class Env {
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 20;
+
+  @IsString()
+  SWITCHBOARD_DATA_DIR = './data';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, {
+    message: 'SWITCHBOARD_SECRET_KEY must be 32 bytes as 64 hex characters or base64',
+  })
+  SWITCHBOARD_SECRET_KEY?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(24, { message: 'SWITCHBOARD_BOOTSTRAP_TOKEN must be at least 24 characters' })
+  SWITCHBOARD_BOOTSTRAP_TOKEN?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true },
+    { message: 'SWITCHBOARD_PUBLIC_URL must be an http(s) URL' },
+  )
+  SWITCHBOARD_PUBLIC_URL?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(toBool)
+  @IsBoolean()
+  SWITCHBOARD_WORKERS = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  OUTBOX_MAX_ATTEMPTS = 8;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  OUTBOX_BASE_DELAY_MS = 2000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  OUTBOX_MAX_DELAY_MS = 15 * 60 * 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(60000)
+  WORKER_TICK_MS = 1000;
+}
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'EnvError';
+  }
+}
+
+/** Validates the environment; the error names every bad variable. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const known = Object.keys(new Env());
+  const picked: Record<string, string> = {};
+  for (const key of [
+    ...known,
+    'DATABASE_URL',
+    'SWITCHBOARD_SECRET_KEY',
+    'SWITCHBOARD_BOOTSTRAP_TOKEN',
+    'SWITCHBOARD_PUBLIC_URL',
+  ]) {
+    const v = source[key];
+    if (v !== undefined) picked[key] = v;
+  }
+  const env = plainToInstance(Env, picked, { exposeDefaultValues: true });
+  const errors = validateSync(env, { validationError: { target: false, value: false } });
+  if (errors.length > 0) {
+    throw new EnvError(
+      errors.flatMap((e) =>
+        Object.values(e.constraints ?? {}).map((m) =>
+          m.startsWith(e.property) ? m : `${e.property}: ${m}`,
+        ),
+      ),
+    );
+  }
+  return env;
+}

@@ -1,0 +1,28 @@
+import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../../migrations';
+import { SnakeNamingStrategy } from '../common/naming.strategy';
+import { ENTITIES } from './entities';
+
+/** The one DataSource factory: the app, the CLI and the tests share it. */
+export function createDataSource(url: string, poolSize: number): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    extra: { max: poolSize, connectionTimeoutMillis: 10_000 },
+  });
+}
+
+export async function pendingMigrations(ds: DataSource): Promise<number> {
+  const done = new Set<string>(
+    (await ds.query(`SELECT name FROM migrations`).catch(() => [])).map(
+      (r: { name: string }) => r.name,
+    ),
+  );
+  return MIGRATIONS.filter((m) => !done.has(m.name)).length;
+}

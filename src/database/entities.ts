@@ -1,0 +1,33 @@
+import { ApiToken } from '../access/entities/api-token.entity';
+import { AuditEntry } from '../audit/entities/audit-entry.entity';
+import { ConnectorInstance } from '../connector-instances/entities/connector-instance.entity';
+import { PollState } from '../connector-instances/entities/poll-state.entity';
+import { InboxEvent } from '../ingest/entities/inbox-event.entity';
+import { Incident } from '../incidents/entities/incident.entity';
+import { IncidentTimeline } from '../incidents/entities/incident-timeline.entity';
+import { TicketLink } from '../incidents/entities/ticket-link.entity';
+import { Client } from '../inventory/entities/client.entity';
+import { ClientLink } from '../inventory/entities/client-link.entity';
+import { Device } from '../inventory/entities/device.entity';
+import { DeviceLink } from '../inventory/entities/device-link.entity';
+import { HealthEvent } from '../inventory/entities/health-event.entity';
+import { PatchEvent } from '../inventory/entities/patch-event.entity';
+import { OutboxMessage } from '../outbox/entities/outbox-message.entity';
+
+export const ENTITIES = [
+  ApiToken,
+  AuditEntry,
+  ConnectorInstance,
+  PollState,
+  InboxEvent,
+  Incident,
+  IncidentTimeline,
+  TicketLink,
+  Client,
+  ClientLink,
+  Device,
+  DeviceLink,
+  HealthEvent,
+  PatchEvent,
+  OutboxMessage,
+];

@@ -1,0 +1,145 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ConnectorError } from '../../connectors/contract/connector-error';
+import { AppConfig } from '../config/app-config';
+import { ConnectorHost } from '../connector-instances/connector-host.service';
+import { ConnectorInstance } from '../connector-instances/entities/connector-instance.entity';
+import { MetricsService } from '../common/metrics.service';
+import { EVENT_LISTENERS } from '../common/tokens';
+import { WorkerLoop } from '../common/worker-loop';
+import { recordEvents } from '../inventory/event-recorder';
+import type { EventListener } from '../inventory/recorded-event';
+import { InboxService } from './inbox.service';
+
+const BATCH = 200;
+const MAX_ATTEMPTS = 5;
+
+interface ClaimedRow {
+  id: string;
+  instance_id: string;
+  dedupe_key: string;
+  record_type: string;
+  payload: unknown;
+  attempts: number;
+}
+
+/**
+ * Normalizes pending inbox records into the canonical model. Batches are claimed with
+ * FOR UPDATE SKIP LOCKED, so replicas share the work and never process a record twice; each
+ * record has its own savepoint, so one bad record fails alone and is kept with its error.
+ */
+@Injectable()
+export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(InboxProcessor.name);
+  readonly loop: WorkerLoop;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly host: ConnectorHost,
+    private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
+    inbox: InboxService,
+    @Inject(EVENT_LISTENERS) private readonly listeners: EventListener[],
+  ) {
+    this.loop = new WorkerLoop(
+      'inbox',
+      config.env.WORKER_TICK_MS,
+      () => this.processBatch(),
+      this.logger,
+    );
+    inbox.onStored(() => this.loop.nudge());
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.env.SWITCHBOARD_WORKERS) this.loop.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.loop.stop();
+  }
+
+  /** Returns true when a full batch was processed (there may be more). */
+  async processBatch(): Promise<boolean> {
+    const count = await this.ds.transaction(async (m) => {
+      const rows: ClaimedRow[] = await m.query(
+        `SELECT id, instance_id, dedupe_key, record_type, payload, attempts FROM inbox_event
+          WHERE status = 'pending' ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [BATCH],
+      );
+      const instances = new Map<string, ConnectorInstance | null>();
+      for (const row of rows) {
+        if (!instances.has(row.instance_id)) {
+          instances.set(
+            row.instance_id,
+            await m.getRepository(ConnectorInstance).findOne({ where: { id: row.instance_id } }),
+          );
+        }
+        await this.processOne(m, row, instances.get(row.instance_id) ?? null);
+      }
+      return rows.length;
+    });
+    await this.refreshGauges();
+    return count === BATCH;
+  }
+
+  private async processOne(
+    m: EntityManager,
+    row: ClaimedRow,
+    instance: ConnectorInstance | null,
+  ): Promise<void> {
+    await m.query('SAVEPOINT inbox_record');
+    try {
+      if (!instance) throw ConnectorError.invalid('its connector instance no longer exists');
+      const { connector } = this.host.live(instance);
+      const events = connector.normalize({
+        type: row.record_type,
+        dedupeKey: row.dedupe_key,
+        payload: row.payload,
+      });
+      const recorded = await recordEvents(m, instance.id, row.id, events);
+      for (const listener of this.listeners) await listener.onRecorded(m, recorded);
+      await m.query(
+        `UPDATE inbox_event SET status = 'processed', processed_at = now(), attempts = attempts + 1, error = NULL WHERE id = $1`,
+        [row.id],
+      );
+      await m.query('RELEASE SAVEPOINT inbox_record');
+    } catch (err) {
+      await m.query('ROLLBACK TO SAVEPOINT inbox_record');
+      // Bad data will not get better: fail it at once. Anything else (a lock, a unique race
+      // with another replica) is retried a few times before the record is parked as failed.
+      const invalid = err instanceof ConnectorError && !err.retryable;
+      const attempts = row.attempts + 1;
+      const failed = invalid || attempts >= MAX_ATTEMPTS;
+      const message = err instanceof Error ? err.message : String(err);
+      await m.query(`UPDATE inbox_event SET status = $2, attempts = $3, error = $4 WHERE id = $1`, [
+        row.id,
+        failed ? 'failed' : 'pending',
+        attempts,
+        message.slice(0, 1000),
+      ]);
+      if (failed) {
+        this.metrics.inboxFailed.inc({ kind: instance?.kind ?? 'unknown' });
+        this.logger.warn(
+          { inboxId: row.id, instanceId: row.instance_id, kind: instance?.kind, error: message },
+          'inbox record could not be normalized',
+        );
+      }
+    }
+  }
+
+  private async refreshGauges(): Promise<void> {
+    const [row]: { pending: string; oldest: Date | null }[] = await this.ds.query(
+      `SELECT count(*) AS pending, min(received_at) AS oldest FROM inbox_event WHERE status = 'pending'`,
+    );
+    this.metrics.inboxPending.set(Number(row.pending));
+    this.metrics.inboxLag.set(
+      row.oldest ? (Date.now() - new Date(row.oldest).getTime()) / 1000 : 0,
+    );
+  }
+}

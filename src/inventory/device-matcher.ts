@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { DeviceRef } from '../../connectors/contract/canonical';
+import { ConnectorError } from '../../connectors/contract/connector-error';
+import { deviceKeys, displayNameOf, externalKey, type DeviceKeys } from './device-keys';
+import { Device } from './entities/device.entity';
+import { DeviceLink, type MatchedBy } from './entities/device-link.entity';
+
+export interface DeviceHints {
+  clientId: string | null;
+  displayName?: string;
+  role?: string;
+  os?: string;
+}
+
+const ORDER: {
+  by: MatchedBy;
+  column: 'serial_key' | 'fqdn_key' | 'hostname_key' | 'ip';
+  key: keyof DeviceKeys;
+}[] = [
+  { by: 'serial', column: 'serial_key', key: 'serial' },
+  { by: 'fqdn', column: 'fqdn_key', key: 'fqdn' },
+  { by: 'hostname', column: 'hostname_key', key: 'hostname' },
+  { by: 'ip', column: 'ip', key: 'ip' },
+];
+
+/**
+ * Finds or creates the canonical device for one tool's reference. A tool's record keeps its
+ * link (manual overrides included); a new record is matched by serial, FQDN, hostname, then
+ * IP, within its client when known; when nothing or more than one device matches it becomes
+ * a device of its own (listed as unmatched), never dropped.
+ */
+export async function resolveDevice(
+  m: EntityManager,
+  instanceId: string,
+  ref: DeviceRef,
+  hints: DeviceHints,
+): Promise<Device> {
+  const keys = deviceKeys(ref);
+  const key = externalKey(ref, keys);
+  if (!key)
+    throw ConnectorError.invalid('device: no identifier (id, hostname, fqdn, ip or serial)');
+  const now = new Date();
+  const links = m.getRepository(DeviceLink);
+  const devices = m.getRepository(Device);
+
+  const link = await links.findOne({ where: { instanceId, externalKey: key } });
+  if (link) {
+    await links.update(
+      { id: link.id },
+      {
+        lastSeenAt: now,
+        hostname: ref.hostname ?? link.hostname,
+        fqdn: ref.fqdn ?? link.fqdn,
+        ip: ref.ip ?? link.ip,
+        serial: ref.serial ?? link.serial,
+      },
+    );
+    const device = await devices.findOneOrFail({ where: { id: link.deviceId } });
+    return refresh(m, device, keys, hints);
+  }
+
+  let device: Device | null = null;
+  let matchedBy: MatchedBy = 'new';
+  for (const step of ORDER) {
+    const value = keys[step.key];
+    if (!value) continue;
+    const rows: Device[] = await devices
+      .createQueryBuilder('d')
+      .where(`d.${step.column} = :value`, { value })
+      .andWhere(hints.clientId ? '(d.client_id = :client OR d.client_id IS NULL)' : 'TRUE', {
+        client: hints.clientId,
+      })
+      .limit(2)
+      .getMany();
+    if (rows.length === 1) {
+      device = rows[0];
+      matchedBy = step.by;
+      break;
+    }
+  }
+  if (!device) {
+    device = devices.create({
+      id: randomUUID(),
+      clientId: hints.clientId,
+      displayName: hints.displayName ?? displayNameOf(ref),
+      hostnameKey: keys.hostname,
+      fqdnKey: keys.fqdn,
+      ip: keys.ip,
+      serialKey: keys.serial,
+      role: hints.role ?? null,
+      os: hints.os ?? null,
+    });
+    await devices.insert(device);
+  } else {
+    device = await refresh(m, device, keys, hints);
+  }
+  await links.insert({
+    id: randomUUID(),
+    deviceId: device.id,
+    instanceId,
+    externalKey: key,
+    externalId: ref.externalId ?? null,
+    hostname: ref.hostname ?? null,
+    fqdn: ref.fqdn ?? null,
+    ip: ref.ip ?? null,
+    serial: ref.serial ?? null,
+    matchedBy,
+    firstSeenAt: now,
+    lastSeenAt: now,
+  });
+  return device;
+}
+
+/** Fills identifiers the device lacked; never overwrites what another tool established. */
+async function refresh(
+  m: EntityManager,
+  device: Device,
+  keys: DeviceKeys,
+  hints: DeviceHints,
+): Promise<Device> {
+  const patch: Partial<Device> = {};
+  if (!device.clientId && hints.clientId) patch.clientId = hints.clientId;
+  if (!device.hostnameKey && keys.hostname) patch.hostnameKey = keys.hostname;
+  if (!device.fqdnKey && keys.fqdn) patch.fqdnKey = keys.fqdn;
+  if (!device.ip && keys.ip) patch.ip = keys.ip;
+  if (!device.serialKey && keys.serial) patch.serialKey = keys.serial;
+  if (hints.role && device.role !== hints.role) patch.role = hints.role;
+  if (hints.os && device.os !== hints.os) patch.os = hints.os;
+  if (Object.keys(patch).length === 0) return device;
+  await m.getRepository(Device).update({ id: device.id }, patch);
+  return { ...device, ...patch };
+}

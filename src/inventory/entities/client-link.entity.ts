@@ -1,0 +1,10 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** A tool's own id for a client (NinjaOne organization, CW company, Zabbix host group …). */
+@Entity()
+export class ClientLink {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('uuid') clientId!: string;
+  @Column('uuid') instanceId!: string;
+  @Column('text') externalId!: string;
+}

@@ -1,0 +1,10 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity()
+export class Client {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('text') name!: string;
+  /** Normalised name: how clients named by different tools meet. */
+  @Column('text') nameKey!: string;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+}

@@ -1,0 +1,19 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { HealthKind } from '../../../connectors/contract/canonical';
+
+@Entity()
+export class HealthEvent {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id!: string;
+  @Column('uuid') deviceId!: string;
+  @Column('uuid', { nullable: true }) clientId!: string | null;
+  @Column('uuid') instanceId!: string;
+  @Column('bigint', { nullable: true }) inboxId!: string | null;
+  @Column('text', { nullable: true }) sourceId!: string | null;
+  @Column('text') kind!: HealthKind;
+  @Column('text', { nullable: true }) subject!: string | null;
+  @Column('text', { nullable: true }) severity!: string | null;
+  @Column('text', { nullable: true }) problemId!: string | null;
+  @Column('text', { nullable: true }) message!: string | null;
+  @Column('timestamptz') occurredAt!: Date;
+  @Column('timestamptz', { default: () => 'now()' }) recordedAt!: Date;
+}

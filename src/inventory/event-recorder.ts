@@ -1,0 +1,73 @@
+import type { EntityManager } from 'typeorm';
+import type { CanonicalEvent } from '../../connectors/contract/canonical';
+import { resolveClient } from './client-resolver';
+import { resolveDevice } from './device-matcher';
+import { HealthEvent } from './entities/health-event.entity';
+import { PatchEvent } from './entities/patch-event.entity';
+import type { RecordedEvent } from './recorded-event';
+
+/** Stores canonical events: clients and devices resolved, patch and health facts kept. */
+export async function recordEvents(
+  m: EntityManager,
+  instanceId: string,
+  inboxId: string | null,
+  events: CanonicalEvent[],
+): Promise<RecordedEvent[]> {
+  const out: RecordedEvent[] = [];
+  for (const e of events) {
+    if (e.type === 'client') {
+      await resolveClient(m, instanceId, e.client);
+      continue;
+    }
+    const client = await resolveClient(m, instanceId, e.client);
+    const clientId = client?.id ?? null;
+    if (e.type === 'ticket') {
+      const device = e.device ? await resolveDevice(m, instanceId, e.device, { clientId }) : null;
+      out.push({
+        type: 'ticket',
+        instanceId,
+        device,
+        clientId: clientId ?? device?.clientId ?? null,
+        ticket: e,
+      });
+      continue;
+    }
+    const device = await resolveDevice(m, instanceId, e.device, {
+      clientId,
+      ...(e.type === 'device' ? { displayName: e.displayName, role: e.role, os: e.os } : {}),
+    });
+    const common = {
+      deviceId: device.id,
+      clientId: device.clientId,
+      instanceId,
+      inboxId,
+      sourceId: e.sourceId ?? null,
+      message: 'message' in e ? (e.message ?? null) : null,
+    };
+    if (e.type === 'patch' || e.type === 'reboot') {
+      const row = m.getRepository(PatchEvent).create({
+        ...common,
+        patchId: e.type === 'patch' ? e.patchId : null,
+        title: e.type === 'patch' ? (e.title ?? null) : null,
+        severity: e.type === 'patch' ? (e.severity ?? null) : null,
+        status: e.type === 'patch' ? e.status : 'rebooted',
+        rebootRequired: e.type === 'patch' ? (e.rebootRequired ?? null) : null,
+        occurredAt: e.occurredAt,
+      });
+      const saved = await m.getRepository(PatchEvent).save(row);
+      out.push({ type: 'patch', instanceId, device, event: saved });
+    } else if (e.type === 'health') {
+      const row = m.getRepository(HealthEvent).create({
+        ...common,
+        kind: e.kind,
+        subject: e.subject ?? null,
+        severity: e.severity ?? null,
+        problemId: e.problemId ?? null,
+        occurredAt: e.occurredAt,
+      });
+      const saved = await m.getRepository(HealthEvent).save(row);
+      out.push({ type: 'health', instanceId, device, event: saved });
+    }
+  }
+  return out;
+}
