@@ -1,7 +1,9 @@
 import type { ConnectorDefinition } from './contract/connector';
 import { genericConnector } from './generic';
+import { ninjaoneConnector } from './ninjaone';
 
 /** The one explicit list of connectors. Adding a vendor: one folder, one line here. */
 export const CONNECTOR_DEFINITIONS: readonly ConnectorDefinition<object>[] = [
   genericConnector as ConnectorDefinition<object>,
+  ninjaoneConnector as ConnectorDefinition<object>,
 ];

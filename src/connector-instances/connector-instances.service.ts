@@ -2,6 +2,8 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { STREAM_CAPABILITY, PULL_STREAMS } from '../../connectors/contract/capabilities';
+import type { CapabilityReport } from '../../connectors/contract/connector';
+import { ConnectorError } from '../../connectors/contract/connector-error';
 import { parseSettings, secretFields, SettingsError } from '../../connectors/contract/settings';
 import type { Principal } from '../access/principal';
 import { AuditService } from '../audit/audit.service';
@@ -154,15 +156,13 @@ export class ConnectorInstancesService {
       throw new BadRequestException(`connector ${id} (${current.kind}) receives no webhooks`);
     const secret = newSecret('whsec');
     await this.ds.transaction(async (m) => {
-      await m
-        .getRepository(ConnectorInstance)
-        .update(
-          { id },
-          {
-            webhookSecretEnc: encryptJson(this.config.secretKey, `${id}:webhook`, secret),
-            updatedAt: new Date(),
-          },
-        );
+      await m.getRepository(ConnectorInstance).update(
+        { id },
+        {
+          webhookSecretEnc: encryptJson(this.config.secretKey, `${id}:webhook`, secret),
+          updatedAt: new Date(),
+        },
+      );
       await this.audit.record(
         who,
         { action: 'connector.rotate-webhook-secret', targetType: 'connector', targetId: id },
@@ -193,8 +193,24 @@ export class ConnectorInstancesService {
 
   async check(id: string, who: Principal) {
     const instance = await this.get(id);
-    const { connector } = this.host.live(instance);
-    const report = await connector.check();
+    const { connector, definition } = this.host.live(instance);
+    let report: CapabilityReport;
+    try {
+      report = await connector.check();
+    } catch (err) {
+      // A check that cannot even start (bad credentials, vendor down) fails every capability.
+      const error =
+        err instanceof ConnectorError
+          ? err
+          : new ConnectorError(String((err as Error).message), 'unavailable', true);
+      const status = error.reason === 'denied' ? 'denied' : 'error';
+      report = Object.fromEntries(
+        definition.capabilities.map((c) => [
+          c,
+          { status, detail: `${error.reason}: ${error.message}` },
+        ]),
+      );
+    }
     await this.audit.record(who, {
       action: 'connector.check',
       targetType: 'connector',

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { returnedRows } from '../common/sql';
 import { ConnectorInstance } from '../connector-instances/entities/connector-instance.entity';
 import { WorkerLoop } from '../common/worker-loop';
 import { PollRunner } from './poll-runner';
@@ -37,8 +38,9 @@ export class PollScheduler implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async claimDue(): Promise<ConnectorInstance[]> {
-    const rows: { id: string }[] = await this.ds.query(
-      `UPDATE connector_instance
+    const rows = returnedRows<{ id: string }>(
+      await this.ds.query(
+        `UPDATE connector_instance
           SET poll_lease_owner = $1,
               poll_lease_until = now() + make_interval(secs => $2),
               next_poll_at = now() + make_interval(secs => poll_interval_seconds)
@@ -47,7 +49,8 @@ export class PollScheduler implements OnApplicationBootstrap, OnApplicationShutd
                         AND (poll_lease_until IS NULL OR poll_lease_until < now())
                       ORDER BY next_poll_at LIMIT $3 FOR UPDATE SKIP LOCKED)
         RETURNING id`,
-      [this.config.replicaId, LEASE_SECONDS, CLAIM_AT_ONCE],
+        [this.config.replicaId, LEASE_SECONDS, CLAIM_AT_ONCE],
+      ),
     );
     if (rows.length === 0) return [];
     return this.ds.getRepository(ConnectorInstance).findByIds(rows.map((r) => r.id));

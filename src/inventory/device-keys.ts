@@ -26,9 +26,9 @@ const clean = (v: string | undefined) => (v ?? '').trim();
 /** Normalised identifiers: short hostname, FQDN, IP and serial as matching compares them. */
 export function deviceKeys(ref: DeviceRef): DeviceKeys {
   const host = clean(ref.hostname).toLowerCase().replace(/\.$/, '');
-  const fqdnRaw =
-    clean(ref.fqdn).toLowerCase().replace(/\.$/, '') || (host.includes('.') ? host : '');
   const isIp = /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
+  const fqdnRaw =
+    clean(ref.fqdn).toLowerCase().replace(/\.$/, '') || (host.includes('.') && !isIp ? host : '');
   const shortName = host && !isIp ? host.split('.')[0] : fqdnRaw ? fqdnRaw.split('.')[0] : '';
   const serial = clean(ref.serial).toUpperCase();
   const ip = clean(ref.ip) || (isIp ? host : '');

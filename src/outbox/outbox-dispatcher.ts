@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import type { Connector, ExternalRef, TicketDraft } from '../../connectors/contract/connector';
 import { ConnectorError } from '../../connectors/contract/connector-error';
 import { AppConfig } from '../config/app-config';
+import { returnedRows } from '../common/sql';
 import { ConnectorHost } from '../connector-instances/connector-host.service';
 import { ConnectorInstance } from '../connector-instances/entities/connector-instance.entity';
 import { MetricsService } from '../common/metrics.service';
@@ -84,8 +85,9 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async claim(): Promise<OutboxMessage[]> {
-    const rows: { id: string }[] = await this.ds.query(
-      `UPDATE outbox_message SET status = 'delivering', lease_owner = $1,
+    const rows = returnedRows<{ id: string }>(
+      await this.ds.query(
+        `UPDATE outbox_message SET status = 'delivering', lease_owner = $1,
               lease_until = now() + make_interval(secs => $2), attempts = attempts + 1, updated_at = now()
         WHERE id IN (
           SELECT o.id FROM outbox_message o JOIN connector_instance i ON i.id = o.instance_id AND i.enabled
@@ -98,7 +100,8 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
            ORDER BY o.next_attempt_at LIMIT $3
            FOR UPDATE OF o SKIP LOCKED)
         RETURNING id`,
-      [this.config.replicaId, LEASE_SECONDS, BATCH],
+        [this.config.replicaId, LEASE_SECONDS, BATCH],
+      ),
     );
     if (rows.length === 0) return [];
     return this.ds
@@ -124,20 +127,18 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
       const result = await call(connector, message, payload);
       await this.ds.transaction(async (m) => {
         for (const hook of this.hooks) await hook.delivered?.(m, message, result);
-        await m
-          .getRepository(OutboxMessage)
-          .update(
-            { id: message.id, leaseOwner: this.config.replicaId },
-            {
-              status: 'delivered',
-              deliveredAt: new Date(),
-              updatedAt: new Date(),
-              result,
-              lastError: null,
-              leaseOwner: null,
-              leaseUntil: null,
-            },
-          );
+        await m.getRepository(OutboxMessage).update(
+          { id: message.id, leaseOwner: this.config.replicaId },
+          {
+            status: 'delivered',
+            deliveredAt: new Date(),
+            updatedAt: new Date(),
+            result,
+            lastError: null,
+            leaseOwner: null,
+            leaseUntil: null,
+          },
+        );
       });
       this.metrics.outboxDeliveries.inc({ action: message.action, outcome: 'delivered' });
     } catch (err) {
