@@ -1,4 +1,5 @@
 import type { ConnectorDefinition } from './contract/connector';
+import { connectwiseManageConnector } from './connectwise-manage';
 import { genericConnector } from './generic';
 import { ninjaoneConnector } from './ninjaone';
 
@@ -6,4 +7,5 @@ import { ninjaoneConnector } from './ninjaone';
 export const CONNECTOR_DEFINITIONS: readonly ConnectorDefinition<object>[] = [
   genericConnector as ConnectorDefinition<object>,
   ninjaoneConnector as ConnectorDefinition<object>,
+  connectwiseManageConnector as ConnectorDefinition<object>,
 ];
