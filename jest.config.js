@@ -5,13 +5,20 @@ const base = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 };
 
+/** Specs against real vendor tools run when their setup script has exported where they are. */
+const realTools = process.env.ZABBIX_URL
+  ? [{ ...base, displayName: 'real-zabbix', testMatch: ['<rootDir>/test/real/zabbix/*.real-spec.ts'] }]
+  : [];
+
 module.exports = {
   testTimeout: 60000,
   projects: [
+    ...realTools,
     {
       ...base,
       displayName: 'unit',
       testMatch: ['<rootDir>/connectors/**/*.spec.ts', '<rootDir>/src/**/*.spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/nock-isolation.ts'],
     },
     {
       ...base,

@@ -2,10 +2,12 @@ import type { ConnectorDefinition } from './contract/connector';
 import { connectwiseManageConnector } from './connectwise-manage';
 import { genericConnector } from './generic';
 import { ninjaoneConnector } from './ninjaone';
+import { zabbixConnector } from './zabbix';
 
 /** The one explicit list of connectors. Adding a vendor: one folder, one line here. */
 export const CONNECTOR_DEFINITIONS: readonly ConnectorDefinition<object>[] = [
   genericConnector as ConnectorDefinition<object>,
   ninjaoneConnector as ConnectorDefinition<object>,
   connectwiseManageConnector as ConnectorDefinition<object>,
+  zabbixConnector as ConnectorDefinition<object>,
 ];
