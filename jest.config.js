@@ -7,7 +7,13 @@ const base = {
 
 /** Specs against real vendor tools run when their setup script has exported where they are. */
 const realTools = process.env.ZABBIX_URL
-  ? [{ ...base, displayName: 'real-zabbix', testMatch: ['<rootDir>/test/real/zabbix/*.real-spec.ts'] }]
+  ? [
+      {
+        ...base,
+        displayName: 'real-zabbix',
+        testMatch: ['<rootDir>/test/real/zabbix/*.real-spec.ts'],
+      },
+    ]
   : [];
 
 module.exports = {
