@@ -1,4 +1,5 @@
 import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
+import { AddCorrelation1764100000000 } from './1764100000000-AddCorrelation';
 
 /** Every migration, in order. Never edit one after release: add a new one. */
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [InitialSchema1764000000000, AddCorrelation1764100000000];

@@ -28,6 +28,24 @@ import { DevicesController } from './inventory/devices.controller';
 import { DevicesService } from './inventory/devices.service';
 import type { EventListener } from './inventory/recorded-event';
 import { OpsController } from './ops/ops.controller';
+import { CorrelationEngine } from './correlation/correlation.engine';
+import { CorrelationSettingsController } from './correlation/correlation-settings.controller';
+import { DeferredChecksWorker } from './correlation/deferred-checks.worker';
+import { IncidentNotifier } from './correlation/incident-notifier';
+import { IncidentViewBuilder } from './correlation/incident-view.builder';
+import { RoutingService } from './correlation/routing.service';
+import { RulesService } from './correlation/rules.service';
+import { HealthDownUseCase } from './correlation/usecases/health-down.usecase';
+import { HealthUpUseCase } from './correlation/usecases/health-up.usecase';
+import { OpenIncidentUseCase } from './correlation/usecases/open-incident.usecase';
+import { PatchSeenUseCase } from './correlation/usecases/patch-seen.usecase';
+import { PatchWaveUseCase } from './correlation/usecases/patch-wave.usecase';
+import { TicketSeenUseCase } from './correlation/usecases/ticket-seen.usecase';
+import { VerificationScheduler } from './correlation/usecases/verification.scheduler';
+import { IncidentsController } from './incidents/incidents.controller';
+import { IncidentsService } from './incidents/incidents.service';
+import { TicketOutboxHook } from './incidents/ticket-outbox.hook';
+import { defaultTemplatesDir, TemplateRenderer } from './rendering/renderer';
 import { OutboxController } from './outbox/outbox.controller';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher';
 import { OUTBOX_HOOKS, type OutboxHook } from './outbox/outbox-hooks';
@@ -60,10 +78,45 @@ class FoundationModule {
   }
 }
 
-/** Extension points filled by features that react to stored events and to deliveries. */
+/** Extension points: what reacts to stored events (correlation) and to deliveries (tickets). */
 const listenerProviders: Provider[] = [
-  { provide: EVENT_LISTENERS, useFactory: (): EventListener[] => [] },
-  { provide: OUTBOX_HOOKS, useFactory: (): OutboxHook[] => [] },
+  {
+    provide: EVENT_LISTENERS,
+    useFactory: (engine: CorrelationEngine): EventListener[] => [engine],
+    inject: [CorrelationEngine],
+  },
+  {
+    provide: OUTBOX_HOOKS,
+    useFactory: (tickets: TicketOutboxHook): OutboxHook[] => [tickets],
+    inject: [TicketOutboxHook],
+  },
+  {
+    provide: TemplateRenderer,
+    useFactory: (config: AppConfig) =>
+      new TemplateRenderer({
+        baseDir: defaultTemplatesDir(),
+        overrideDir: config.env.SWITCHBOARD_TEMPLATES_DIR,
+      }),
+    inject: [AppConfig],
+  },
+];
+
+const correlationProviders: Provider[] = [
+  CorrelationEngine,
+  RoutingService,
+  RulesService,
+  IncidentViewBuilder,
+  IncidentNotifier,
+  OpenIncidentUseCase,
+  PatchWaveUseCase,
+  HealthDownUseCase,
+  HealthUpUseCase,
+  TicketSeenUseCase,
+  PatchSeenUseCase,
+  VerificationScheduler,
+  DeferredChecksWorker,
+  TicketOutboxHook,
+  IncidentsService,
 ];
 
 @Module({})
@@ -85,6 +138,8 @@ export class AppModule {
         InboxController,
         DevicesController,
         OutboxController,
+        IncidentsController,
+        CorrelationSettingsController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
@@ -97,6 +152,7 @@ export class AppModule {
         DevicesService,
         OutboxService,
         OutboxDispatcher,
+        ...correlationProviders,
       ],
     };
   }

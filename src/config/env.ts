@@ -67,6 +67,11 @@ export class Env {
   )
   SWITCHBOARD_PUBLIC_URL?: string;
 
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  SWITCHBOARD_TEMPLATES_DIR?: string;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -95,6 +100,12 @@ export class Env {
   @Min(10)
   @Max(60000)
   WORKER_TICK_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  OUTBOX_LEASE_SECONDS = 120;
 }
 
 export class EnvError extends Error {
@@ -114,6 +125,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     'SWITCHBOARD_SECRET_KEY',
     'SWITCHBOARD_BOOTSTRAP_TOKEN',
     'SWITCHBOARD_PUBLIC_URL',
+    'SWITCHBOARD_TEMPLATES_DIR',
   ]) {
     const v = source[key];
     if (v !== undefined) picked[key] = v;

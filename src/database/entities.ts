@@ -6,6 +6,15 @@ import { InboxEvent } from '../ingest/entities/inbox-event.entity';
 import { Incident } from '../incidents/entities/incident.entity';
 import { IncidentTimeline } from '../incidents/entities/incident-timeline.entity';
 import { TicketLink } from '../incidents/entities/ticket-link.entity';
+import {
+  ClientRoute,
+  DeviceTimeline,
+  MaintenanceWindow,
+  RuleOverride,
+} from '../correlation/config.entities';
+import { DeferredCheck } from '../correlation/deferred-check.entity';
+import { AlertLink } from '../incidents/entities/alert-link.entity';
+import { IncidentSuspect } from '../incidents/entities/incident-suspect.entity';
 import { Client } from '../inventory/entities/client.entity';
 import { ClientLink } from '../inventory/entities/client-link.entity';
 import { Device } from '../inventory/entities/device.entity';
@@ -30,4 +39,11 @@ export const ENTITIES = [
   HealthEvent,
   PatchEvent,
   OutboxMessage,
+  IncidentSuspect,
+  AlertLink,
+  DeferredCheck,
+  RuleOverride,
+  ClientRoute,
+  MaintenanceWindow,
+  DeviceTimeline,
 ];

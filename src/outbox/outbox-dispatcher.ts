@@ -20,8 +20,6 @@ import { OutboxService } from './outbox.service';
 import { nextDelayMs } from './retry-policy';
 
 const BATCH = 20;
-/** Longer than any vendor call may take (HTTP timeouts are 15 s); a dead replica's lease expires. */
-const LEASE_SECONDS = 120;
 
 type Payload = Record<string, unknown>;
 
@@ -100,7 +98,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
            ORDER BY o.next_attempt_at LIMIT $3
            FOR UPDATE OF o SKIP LOCKED)
         RETURNING id`,
-        [this.config.replicaId, LEASE_SECONDS, BATCH],
+        [this.config.replicaId, this.config.env.OUTBOX_LEASE_SECONDS, BATCH],
       ),
     );
     if (rows.length === 0) return [];

@@ -5,6 +5,7 @@ import { TokenService } from '../../src/access/token.service';
 import { createApp } from '../../src/app.factory';
 import { loadEnv } from '../../src/config/env';
 import { openDatabase } from '../../src/database/open-database';
+import { FAKE_TOOLS } from './fake-tools';
 import { probeConnector } from './probe-connector';
 
 /** A full Switchboard process with the probe connector registered (replica tests). */
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const app = await createApp({
     config: db.config,
     dataSource: db.dataSource,
-    definitions: [...CONNECTOR_DEFINITIONS, probeConnector],
+    definitions: [...CONNECTOR_DEFINITIONS, probeConnector, ...FAKE_TOOLS],
   });
   await ensureAdminToken(app.get(TokenService), env);
   process.once(

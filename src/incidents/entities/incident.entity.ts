@@ -18,4 +18,5 @@ export class Incident {
   @Column('timestamptz') openedAt!: Date;
   @Column('timestamptz', { nullable: true }) resolvedAt!: Date | null;
   @Column('timestamptz') updatedAt!: Date;
+  @Column('boolean') suppressed!: boolean;
 }

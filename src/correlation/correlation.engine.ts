@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { EventListener, RecordedEvent } from '../inventory/recorded-event';
+import { lockDevice } from './incident-store';
+import { HealthDownUseCase } from './usecases/health-down.usecase';
+import { HealthUpUseCase } from './usecases/health-up.usecase';
+import { PatchSeenUseCase } from './usecases/patch-seen.usecase';
+import { TicketSeenUseCase } from './usecases/ticket-seen.usecase';
+
+const DOWN = new Set(['device.down', 'service.down', 'check.failed']);
+
+/**
+ * Runs inside the transaction that stores each normalized event, so an incident and its
+ * outbox messages commit with the event that caused them, or not at all.
+ */
+@Injectable()
+export class CorrelationEngine implements EventListener {
+  constructor(
+    private readonly down: HealthDownUseCase,
+    private readonly up: HealthUpUseCase,
+    private readonly patch: PatchSeenUseCase,
+    private readonly ticket: TicketSeenUseCase,
+  ) {}
+
+  async onRecorded(m: EntityManager, events: RecordedEvent[]): Promise<void> {
+    for (const e of events) {
+      if (e.type === 'health') {
+        await lockDevice(m, e.device.id);
+        if (DOWN.has(e.event.kind)) await this.down.run(m, e.device, e.event);
+        else await this.up.run(m, e.device, e.event);
+      } else if (e.type === 'patch') {
+        await lockDevice(m, e.device.id);
+        await this.patch.run(m, e.device, e.event);
+      } else {
+        if (e.device) await lockDevice(m, e.device.id);
+        await this.ticket.run(m, e.instanceId, e.ticket, e.device, e.clientId);
+      }
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsArray, IsOptional, IsUUID } from 'class-validator';
+
+export class ClientRoutesDto {
+  @ApiPropertyOptional({
+    description: 'Monitoring instances whose problems get notes',
+    type: [String],
+  })
+  @IsOptional()
+  @IsArray()
+  @IsUUID('all', { each: true })
+  alerts?: string[];
+
+  @ApiPropertyOptional({
+    description: 'Helpdesk instances where this client’s tickets go',
+    type: [String],
+  })
+  @IsOptional()
+  @IsArray()
+  @IsUUID('all', { each: true })
+  tickets?: string[];
+
+  @ApiPropertyOptional({
+    description: 'RMM instances for verification and rollback',
+    type: [String],
+  })
+  @IsOptional()
+  @IsArray()
+  @IsUUID('all', { each: true })
+  rmm?: string[];
+}

@@ -1,0 +1,241 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { TicketDraft } from '../../connectors/contract/connector';
+import { AlertLink } from '../incidents/entities/alert-link.entity';
+import type { Incident } from '../incidents/entities/incident.entity';
+import { TicketLink } from '../incidents/entities/ticket-link.entity';
+import { details } from '../incidents/incident-details';
+import { OutboxService } from '../outbox/outbox.service';
+import type { IncidentView } from '../rendering/incident-view';
+import { TemplateRenderer } from '../rendering/renderer';
+import { IncidentViewBuilder } from './incident-view.builder';
+import { RoutingService } from './routing.service';
+
+type Priority = TicketDraft['priority'];
+
+/**
+ * Turns incident decisions into outbox messages, in the caller's transaction: notes on the
+ * monitoring problems, one ticket per helpdesk and notes on it. `decision` makes every
+ * message's idempotency key unique to the decision that caused it.
+ */
+@Injectable()
+export class IncidentNotifier {
+  constructor(
+    private readonly renderer: TemplateRenderer,
+    private readonly outbox: OutboxService,
+    private readonly routing: RoutingService,
+    private readonly views: IncidentViewBuilder,
+  ) {}
+
+  private priority(incident: Incident): Priority {
+    const d = details(incident.details);
+    if (d.wave || d.deviceDown) return 'critical';
+    return d.failed.length > 0 ? 'high' : 'medium';
+  }
+
+  private async alertNotes(
+    m: EntityManager,
+    incident: Incident,
+    decision: string,
+    text: string,
+    only?: { instanceId: string; problemId: string },
+  ) {
+    const links = await m.getRepository(AlertLink).findBy({ incidentId: incident.id });
+    for (const link of links) {
+      if (only && (link.instanceId !== only.instanceId || link.problemId !== only.problemId))
+        continue;
+      await this.outbox.enqueue(m, {
+        instanceId: link.instanceId,
+        action: 'pushAlertNote',
+        payload: { target: { id: link.problemId }, text },
+        idempotencyKey: `${incident.key}:${decision}:note:${link.instanceId}:${link.problemId}`,
+        incidentId: incident.id,
+      });
+    }
+  }
+
+  private async ticketNotes(
+    m: EntityManager,
+    incident: Incident,
+    decision: string,
+    text: string,
+    action: 'noteTicket' | 'closeTicket' = 'noteTicket',
+    skipLinkId?: string,
+  ) {
+    const links = await m
+      .getRepository(TicketLink)
+      .findBy({ incidentId: incident.id, relation: 'incident-ticket' });
+    for (const link of links) {
+      if (link.id === skipLinkId) continue;
+      await this.outbox.enqueue(m, {
+        instanceId: link.instanceId,
+        action,
+        payload:
+          action === 'closeTicket'
+            ? { ticketLinkId: link.id, note: text }
+            : { ticketLinkId: link.id, text },
+        idempotencyKey: `${incident.key}:${decision}:${action}:${link.id}`,
+        incidentId: incident.id,
+      });
+    }
+  }
+
+  private async openTickets(
+    m: EntityManager,
+    incident: Incident,
+    view: IncidentView,
+    decision: string,
+  ) {
+    const instances = await this.routing.forClient(
+      m,
+      incident.clientId,
+      'tickets',
+      'tickets.write',
+    );
+    for (const instance of instances) {
+      const existing = await m.getRepository(TicketLink).findOneBy({
+        incidentId: incident.id,
+        instanceId: instance.id,
+        relation: 'incident-ticket',
+      });
+      const linkId = existing?.id ?? randomUUID();
+      if (!existing) {
+        await m.getRepository(TicketLink).insert({
+          id: linkId,
+          incidentId: incident.id,
+          instanceId: instance.id,
+          externalId: null,
+          relation: 'incident-ticket',
+          status: 'open',
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        });
+      }
+      const ids = await this.routing.externalIds(
+        m,
+        instance.id,
+        incident.clientId,
+        incident.deviceId,
+      );
+      const draft: TicketDraft = {
+        correlationKey: incident.key,
+        summary: this.renderer.render('ticket/summary', view),
+        description: this.renderer.render('ticket/description', view),
+        priority: this.priority(incident),
+        ...(view.client ? { client: { name: view.client.name, externalId: ids.client } } : {}),
+        ...(view.device ? { device: { name: view.device.name, externalId: ids.device } } : {}),
+      };
+      await this.outbox.enqueue(m, {
+        instanceId: instance.id,
+        action: 'upsertTicket',
+        payload: { ticketLinkId: linkId, draft: draft as unknown as Record<string, unknown> },
+        idempotencyKey: `${incident.key}:${decision}:ticket:${instance.id}`,
+        incidentId: incident.id,
+      });
+    }
+  }
+
+  async opened(m: EntityManager, incident: Incident, decision: string): Promise<void> {
+    if (incident.suppressed) return;
+    const view = await this.views.build(m, incident);
+    await this.alertNotes(m, incident, decision, this.renderer.render('alert-note/opened', view));
+    await this.openTickets(m, incident, view, decision);
+  }
+
+  /** A new fact: notes on the ticket(s); the opening text on a newly linked problem. */
+  async updated(
+    m: EntityManager,
+    incident: Incident,
+    decision: string,
+    change: string,
+    newProblem?: { instanceId: string; problemId: string },
+  ): Promise<void> {
+    if (incident.suppressed) return;
+    const view = await this.views.build(m, incident, change);
+    if (newProblem)
+      await this.alertNotes(
+        m,
+        incident,
+        decision,
+        this.renderer.render('alert-note/opened', view),
+        newProblem,
+      );
+    await this.ticketNotes(
+      m,
+      incident,
+      decision,
+      this.renderer.render('ticket/note-updated', view),
+    );
+  }
+
+  async resolved(
+    m: EntityManager,
+    incident: Incident,
+    decision: string,
+    change: string,
+    options: { closedTicketLinkId?: string } = {},
+  ): Promise<void> {
+    if (incident.suppressed) return;
+    const view = await this.views.build(m, incident, change);
+    await this.alertNotes(m, incident, decision, this.renderer.render('alert-note/resolved', view));
+    await this.ticketNotes(
+      m,
+      incident,
+      decision,
+      this.renderer.render('ticket/note-resolved', view),
+      'closeTicket',
+      options.closedTicketLinkId,
+    );
+  }
+
+  async recurred(
+    m: EntityManager,
+    incident: Incident,
+    decision: string,
+    change: string,
+    newProblem?: { instanceId: string; problemId: string },
+  ): Promise<void> {
+    if (incident.suppressed) return;
+    const view = await this.views.build(m, incident, change);
+    if (newProblem)
+      await this.alertNotes(
+        m,
+        incident,
+        decision,
+        this.renderer.render('alert-note/opened', view),
+        newProblem,
+      );
+    await this.ticketNotes(
+      m,
+      incident,
+      decision,
+      this.renderer.render('ticket/note-recurred', view),
+    );
+    // Upsert is idempotent on the incident key: it finds the existing ticket, and opens one in
+    // a helpdesk routed to this client since.
+    await this.openTickets(m, incident, view, `${decision}:reopen`);
+  }
+
+  async linkedUserTicket(
+    m: EntityManager,
+    incident: Incident,
+    decision: string,
+    userLink: TicketLink,
+  ): Promise<void> {
+    const view = await this.views.build(
+      m,
+      incident,
+      `User ticket ${userLink.externalId} was linked to this incident.`,
+    );
+    const text = this.renderer.render('ticket/note-linked', view);
+    await this.ticketNotes(m, incident, decision, text);
+    await this.outbox.enqueue(m, {
+      instanceId: userLink.instanceId,
+      action: 'noteTicket',
+      payload: { ticketLinkId: userLink.id, text },
+      idempotencyKey: `${incident.key}:${decision}:user-note:${userLink.id}`,
+      incidentId: incident.id,
+    });
+  }
+}

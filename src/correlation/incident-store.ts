@@ -1,0 +1,87 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { type EntityManager, Not } from 'typeorm';
+import { DeviceTimeline } from './config.entities';
+import { IncidentTimeline } from '../incidents/entities/incident-timeline.entity';
+import { Incident } from '../incidents/entities/incident.entity';
+import type { IncidentDetails } from '../incidents/incident-details';
+
+/** A short, stable incident key: it is written into tickets and searched for. */
+export const newIncidentKey = () => `SB${randomBytes(5).toString('hex').toUpperCase()}`;
+
+export async function lockDevice(m: EntityManager, deviceId: string): Promise<void> {
+  // Decisions about one device are serialized across replicas and batches.
+  await m.query(`SELECT id FROM device WHERE id = $1 FOR UPDATE`, [deviceId]);
+}
+
+export function openIncidentOf(m: EntityManager, deviceId: string): Promise<Incident | null> {
+  return m.getRepository(Incident).findOne({ where: { deviceId, state: Not('resolved') } });
+}
+
+export async function recentlyResolvedOf(
+  m: EntityManager,
+  deviceId: string,
+  since: Date,
+): Promise<Incident | null> {
+  return m
+    .getRepository(Incident)
+    .createQueryBuilder('i')
+    .where('i.device_id = :deviceId AND i.state = :state AND i.resolved_at >= :since', {
+      deviceId,
+      state: 'resolved',
+      since,
+    })
+    .orderBy('i.resolved_at', 'DESC')
+    .getOne();
+}
+
+export async function addTimeline(
+  m: EntityManager,
+  incidentId: string,
+  at: Date,
+  kind: string,
+  text: string,
+  data: Record<string, unknown> = {},
+): Promise<string> {
+  const row = await m
+    .getRepository(IncidentTimeline)
+    .save(m.getRepository(IncidentTimeline).create({ incidentId, at, kind, text, data }));
+  return row.id;
+}
+
+export async function addDeviceTimeline(
+  m: EntityManager,
+  deviceId: string,
+  at: Date,
+  kind: string,
+  text: string,
+  data: Record<string, unknown> = {},
+): Promise<void> {
+  await m.getRepository(DeviceTimeline).insert({ deviceId, at, kind, text, data });
+}
+
+export async function saveDetails(
+  m: EntityManager,
+  incident: Incident,
+  d: IncidentDetails,
+  patch: Partial<Incident> = {},
+): Promise<Incident> {
+  const next = { ...incident, ...patch, details: d, updatedAt: new Date() };
+  await m
+    .getRepository(Incident)
+    .update({ id: incident.id }, { ...patch, details: d, updatedAt: next.updatedAt });
+  return next;
+}
+
+export async function linkAlert(
+  m: EntityManager,
+  incidentId: string,
+  instanceId: string,
+  problemId: string,
+): Promise<boolean> {
+  const rows: unknown[] = await m.query(
+    `INSERT INTO alert_link (id, incident_id, instance_id, problem_id) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (incident_id, instance_id, problem_id) DO NOTHING RETURNING id`,
+    [randomUUID(), incidentId, instanceId, problemId],
+  );
+  return rows.length > 0;
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Capability } from '../../connectors/contract/capabilities';
+import { ConnectorRegistry } from '../connector-instances/connector-registry.service';
+import { ConnectorInstance } from '../connector-instances/entities/connector-instance.entity';
+import { ClientRoute, type RoutePurpose } from './config.entities';
+
+/**
+ * Which instances serve a client: the routes configured for it (PUT /api/v1/clients/:id/routes),
+ * else every enabled instance able to do the job — a one-PSA shop needs no configuration.
+ */
+@Injectable()
+export class RoutingService {
+  constructor(private readonly registry: ConnectorRegistry) {}
+
+  private able(instance: ConnectorInstance, capability: Capability): boolean {
+    return (
+      instance.enabled &&
+      Boolean(this.registry.get(instance.kind)?.capabilities.includes(capability))
+    );
+  }
+
+  async forClient(
+    m: EntityManager,
+    clientId: string | null,
+    purpose: RoutePurpose,
+    capability: Capability,
+  ): Promise<ConnectorInstance[]> {
+    const all = await m.getRepository(ConnectorInstance).find({ order: { createdAt: 'ASC' } });
+    if (clientId) {
+      const routes = await m.getRepository(ClientRoute).findBy({ clientId, purpose });
+      if (routes.length > 0) {
+        const ids = new Set(routes.map((r) => r.instanceId));
+        return all.filter((i) => ids.has(i.id) && this.able(i, capability));
+      }
+    }
+    return all.filter((i) => this.able(i, capability));
+  }
+
+  /** Instances that know this device and can do `capability` for it, with their own device id. */
+  async forDevice(
+    m: EntityManager,
+    deviceId: string,
+    capability: Capability,
+  ): Promise<{ instance: ConnectorInstance; externalId: string }[]> {
+    const rows: { instance_id: string; external_id: string }[] = await m.query(
+      `SELECT instance_id, external_id FROM device_link WHERE device_id = $1 AND external_id IS NOT NULL ORDER BY last_seen_at DESC`,
+      [deviceId],
+    );
+    const out: { instance: ConnectorInstance; externalId: string }[] = [];
+    for (const row of rows) {
+      const instance = await m.getRepository(ConnectorInstance).findOneBy({ id: row.instance_id });
+      if (instance && this.able(instance, capability))
+        out.push({ instance, externalId: row.external_id });
+    }
+    return out;
+  }
+
+  /** The tool's own ids for a client and a device, so a ticket lands under the right company. */
+  async externalIds(
+    m: EntityManager,
+    instanceId: string,
+    clientId: string | null,
+    deviceId: string | null,
+  ) {
+    const [client] = clientId
+      ? await m.query(
+          `SELECT external_id FROM client_link WHERE instance_id = $1 AND client_id = $2 LIMIT 1`,
+          [instanceId, clientId],
+        )
+      : [];
+    const [device] = deviceId
+      ? await m.query(
+          `SELECT external_id FROM device_link WHERE instance_id = $1 AND device_id = $2 AND external_id IS NOT NULL LIMIT 1`,
+          [instanceId, deviceId],
+        )
+      : [];
+    return {
+      client: (client?.external_id as string | undefined) ?? undefined,
+      device: (device?.external_id as string | undefined) ?? undefined,
+    };
+  }
+}

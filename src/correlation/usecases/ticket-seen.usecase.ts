@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { type EntityManager, Not } from 'typeorm';
+import type { TicketSeen } from '../../../connectors/contract/canonical';
+import { Incident } from '../../incidents/entities/incident.entity';
+import { TicketLink } from '../../incidents/entities/ticket-link.entity';
+import { details } from '../../incidents/incident-details';
+import type { Device } from '../../inventory/entities/device.entity';
+import { addTimeline, saveDetails } from '../incident-store';
+import { IncidentNotifier } from '../incident-notifier';
+
+/**
+ * Tickets read from a helpdesk: our own ticket closed by a technician resolves its incident;
+ * a user's ticket about a device or client with an open incident is linked to it.
+ */
+@Injectable()
+export class TicketSeenUseCase {
+  constructor(private readonly notifier: IncidentNotifier) {}
+
+  async run(
+    m: EntityManager,
+    instanceId: string,
+    ticket: TicketSeen,
+    device: Device | null,
+    clientId: string | null,
+  ): Promise<void> {
+    const at = ticket.occurredAt ?? new Date();
+    const ours = await m
+      .getRepository(TicketLink)
+      .findOneBy({ instanceId, externalId: ticket.ticketId });
+    const byKey = ticket.correlationKey
+      ? await m.getRepository(Incident).findOneBy({ key: ticket.correlationKey })
+      : null;
+    if (ours || byKey) {
+      const link =
+        ours ??
+        (byKey
+          ? await m
+              .getRepository(TicketLink)
+              .findOneBy({ incidentId: byKey.id, instanceId, relation: 'incident-ticket' })
+          : null);
+      const incident =
+        byKey ?? (link ? await m.getRepository(Incident).findOneBy({ id: link.incidentId }) : null);
+      if (!incident) return;
+      const wasClosed = link?.status === 'closed';
+      if (link && link.status !== ticket.status)
+        await m.getRepository(TicketLink).update(
+          { id: link.id },
+          {
+            status: ticket.status,
+            updatedAt: new Date(),
+            ...(link.externalId ? {} : { externalId: ticket.ticketId }),
+          },
+        );
+      // Only a close seen happening counts: a ticket we closed ourselves stays closed in later
+      // polls, and must not resolve the incident again if it recurs.
+      if (
+        ticket.status !== 'closed' ||
+        wasClosed ||
+        incident.state === 'resolved' ||
+        link?.relation === 'user-ticket'
+      )
+        return;
+      const change = `Ticket ${ticket.ticketId} was closed in the helpdesk${ticket.closedBy ? ` by ${ticket.closedBy}` : ''}.`;
+      const saved = await saveDetails(
+        m,
+        incident,
+        {
+          ...details(incident.details),
+          resolution: { by: ticket.closedBy ?? 'helpdesk', note: change },
+        },
+        { state: 'resolved', resolvedAt: at },
+      );
+      const decision = await addTimeline(m, incident.id, at, 'resolved', `Resolved: ${change}`, {
+        ticketId: ticket.ticketId,
+      });
+      await this.notifier.resolved(m, saved, decision, change, { closedTicketLinkId: link?.id });
+      return;
+    }
+    if (ticket.status !== 'open') return;
+    const incident = device
+      ? await m
+          .getRepository(Incident)
+          .findOne({ where: { deviceId: device.id, state: Not('resolved') } })
+      : clientId
+        ? await m
+            .getRepository(Incident)
+            .findOne({ where: { clientId, state: Not('resolved') }, order: { openedAt: 'DESC' } })
+        : null;
+    if (!incident) return;
+    const link: TicketLink = {
+      id: randomUUID(),
+      incidentId: incident.id,
+      instanceId,
+      externalId: ticket.ticketId,
+      relation: 'user-ticket',
+      status: 'open',
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    };
+    const inserted: unknown[] = await m.query(
+      `INSERT INTO ticket_link (id, incident_id, instance_id, external_id, relation, status) VALUES ($1, $2, $3, $4, 'user-ticket', 'open')
+       ON CONFLICT (instance_id, external_id) DO NOTHING RETURNING id`,
+      [link.id, link.incidentId, link.instanceId, link.externalId],
+    );
+    if (inserted.length === 0) return;
+    const decision = await addTimeline(
+      m,
+      incident.id,
+      at,
+      'user-ticket',
+      `User ticket ${ticket.ticketId} linked: "${ticket.summary}".`,
+      { ticketId: ticket.ticketId, instanceId },
+    );
+    await this.notifier.linkedUserTicket(m, incident, decision, link);
+  }
+}

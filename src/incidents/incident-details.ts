@@ -1,0 +1,31 @@
+import type { WaveDecision } from '../correlation/rules/patch-wave.rule';
+
+/** What an incident knows beyond its columns (stored as jsonb `details`). */
+export interface IncidentDetails {
+  /** Services or checks currently failing. */
+  failed: string[];
+  recovered: string[];
+  deviceDown: boolean;
+  evidence: string[];
+  rule: { name: string; settings: Record<string, unknown> };
+  verification: { subject: string; result: 'failed' | 'ok'; at: string; source: string }[];
+  wave?: WaveDecision;
+  /** Outbound paging suppressed (maintenance window): the record is kept. */
+  suppressedReason?: string;
+  resolution?: { by: string; note: string };
+}
+
+export function details(raw: object): IncidentDetails {
+  const d = raw as Partial<IncidentDetails>;
+  return {
+    failed: d.failed ?? [],
+    recovered: d.recovered ?? [],
+    deviceDown: d.deviceDown ?? false,
+    evidence: d.evidence ?? [],
+    rule: d.rule ?? { name: 'post-patch-outage', settings: {} },
+    verification: d.verification ?? [],
+    ...(d.wave ? { wave: d.wave } : {}),
+    ...(d.suppressedReason ? { suppressedReason: d.suppressedReason } : {}),
+    ...(d.resolution ? { resolution: d.resolution } : {}),
+  };
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { ExternalRef } from '../../connectors/contract/connector';
+import { ConnectorError } from '../../connectors/contract/connector-error';
+import type { OutboxMessage } from '../outbox/entities/outbox-message.entity';
+import type { OutboxHook } from '../outbox/outbox-hooks';
+import { TicketLink } from './entities/ticket-link.entity';
+
+type Payload = Record<string, unknown>;
+
+/**
+ * Ticket messages name a ticket link, not a vendor id: the id is only known once the upsert
+ * delivered. `prepare` fills the target in; `delivered` records the id the upsert returned,
+ * in the same transaction that marks the message delivered.
+ */
+@Injectable()
+export class TicketOutboxHook implements OutboxHook {
+  async prepare(m: EntityManager, message: OutboxMessage): Promise<Payload | null> {
+    const payload = message.payload as Payload;
+    if (message.action === 'upsertTicket' || typeof payload.ticketLinkId !== 'string') return null;
+    const link = await m.getRepository(TicketLink).findOneBy({ id: payload.ticketLinkId });
+    if (!link) throw ConnectorError.invalid(`ticket link ${payload.ticketLinkId} no longer exists`);
+    if (!link.externalId)
+      throw new ConnectorError('the ticket has not been created yet', 'unavailable', true);
+    return { ...payload, target: { id: link.externalId } satisfies ExternalRef };
+  }
+
+  async delivered(m: EntityManager, message: OutboxMessage, result: Payload | null): Promise<void> {
+    const payload = message.payload as Payload;
+    if (typeof payload.ticketLinkId !== 'string') return;
+    const now = new Date();
+    if (message.action === 'upsertTicket') {
+      const ref = result?.ref as ExternalRef | undefined;
+      if (ref?.id)
+        await m
+          .getRepository(TicketLink)
+          .update({ id: payload.ticketLinkId }, { externalId: String(ref.id), updatedAt: now });
+    } else if (message.action === 'closeTicket') {
+      await m
+        .getRepository(TicketLink)
+        .update({ id: payload.ticketLinkId }, { status: 'closed', updatedAt: now });
+    }
+  }
+}

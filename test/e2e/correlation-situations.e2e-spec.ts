@@ -1,0 +1,224 @@
+import { CONNECTOR_DEFINITIONS } from '../../connectors/registry';
+import { eventually, startTestApp, type TestApp } from '../support/app';
+import { FAKE_TOOLS, type FakeProblem } from '../support/fake-tools';
+import { FakeVendor } from '../support/fake-vendor';
+
+const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+
+interface Detail {
+  id: string;
+  parentId: string | null;
+  cause: string;
+  suppressed: boolean;
+  details: { wave?: { devices: number; clients: number; recommendation: string } };
+  children: { id: string }[];
+  outbox: { action: string }[];
+  timeline: { kind: string }[];
+}
+
+describe('correlation situations', () => {
+  let t: TestApp;
+  let vendor: FakeVendor;
+  const ids: Record<string, { id: string; secret?: string }> = {};
+
+  beforeAll(async () => {
+    vendor = await new FakeVendor().start();
+    t = await startTestApp({ definitions: [...CONNECTOR_DEFINITIONS, ...FAKE_TOOLS] });
+    for (const kind of ['fake-rmm', 'fake-monitor', 'fake-helpdesk']) {
+      const res = await t.api<{ id: string; webhook?: { secret: string } }>(
+        'POST',
+        '/api/v1/connectors',
+        { kind, name: kind, settings: { baseUrl: vendor.url } },
+      );
+      ids[kind] = { id: res.body.id, secret: res.body.webhook?.secret };
+    }
+    await t.db.dataSource.query(
+      `UPDATE connector_instance SET next_poll_at = now() + interval '1 day'`,
+    );
+  });
+  afterAll(async () => {
+    await t.close();
+    await vendor.stop();
+  });
+
+  const rmm = (event: Record<string, unknown>) =>
+    t.post(`/webhooks/${ids['fake-rmm'].id}`, JSON.stringify(event), {
+      'x-switchboard-token': ids['fake-rmm'].secret!,
+    });
+  const monitor = (p: FakeProblem) =>
+    t.post(`/webhooks/${ids['fake-monitor'].id}`, JSON.stringify(p), {
+      'x-switchboard-token': ids['fake-monitor'].secret!,
+    });
+  const settle = () =>
+    eventually(async () => (await t.count(`inbox_event WHERE status = 'pending'`)) === 0);
+  const incidents = async (q = '') =>
+    (
+      await t.api<{ items: { id: string; title: string }[]; total: number }>(
+        'GET',
+        `/api/v1/incidents${q}`,
+      )
+    ).body;
+  const detail = async (id: string) => (await t.api<Detail>('GET', `/api/v1/incidents/${id}`)).body;
+
+  it('groups a wave of three servers across two clients under one parent with a pause recommendation', async () => {
+    const servers: [string, string][] = [
+      ['WAVE-1', 'Acme Dental'],
+      ['WAVE-2', 'Acme Dental'],
+      ['WAVE-3', 'Globex'],
+    ];
+    for (const [host, client] of servers) {
+      await rmm({
+        eventId: `wave-p-${host}`,
+        kind: 'patch.installed',
+        occurredAt: ago(40),
+        client,
+        device: { id: host, hostname: host },
+        patch: { id: 'KB5099999' },
+      });
+      await monitor({
+        problemId: `W-${host}`,
+        status: 'problem',
+        at: ago(10),
+        client,
+        host,
+        service: 'W3SVC',
+      });
+      await settle();
+    }
+    const parents = await incidents('?cause=patch-wave');
+    expect(parents.total).toBe(1);
+    const parent = await detail(parents.items[0].id);
+    expect(parent.details.wave).toMatchObject({ devices: 3, clients: 2 });
+    expect(parent.details.wave!.recommendation).toContain('Pause the rollout of KB5099999');
+    expect(parent.children).toHaveLength(3);
+    const byPatch = await incidents('?patch=KB5099999');
+    expect(byPatch.total).toBe(4);
+    // The two children opened before the wave formed are told on their tickets.
+    await eventually(
+      async () =>
+        vendor.tickets.filter(
+          (x) =>
+            x.host?.startsWith('WAVE-') && x.notes.some((n) => n.includes('Pause the rollout')),
+        ).length === 2,
+    );
+    await eventually(async () =>
+      vendor.tickets.some(
+        (x) => x.host === 'WAVE-3' && x.description.includes('Pause the rollout'),
+      ),
+    );
+  });
+
+  it('keeps the record but pages no one during a maintenance window', async () => {
+    await monitor({
+      problemId: 'M-0',
+      status: 'ok',
+      at: ago(60),
+      client: 'Maint Co',
+      host: 'MAINT-1',
+      service: 'Spooler',
+    });
+    await settle();
+    const client = (await t.db.dataSource.query(`SELECT id FROM client WHERE name = 'Maint Co'`))[0]
+      .id as string;
+    const win = await t.api('POST', '/api/v1/maintenance-windows', {
+      clientId: client,
+      startsAt: ago(30),
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      reason: 'SAN upgrade',
+    });
+    expect(win.status).toBe(201);
+    await monitor({
+      problemId: 'M-1',
+      status: 'problem',
+      at: ago(5),
+      client: 'Maint Co',
+      host: 'MAINT-1',
+      service: 'Spooler',
+    });
+    await settle();
+    const [item] = (await incidents(`?clientId=${client}`)).items;
+    const incident = await detail(item.id);
+    expect(incident.suppressed).toBe(true);
+    expect(incident.outbox).toEqual([]);
+    expect(incident.timeline.map((x) => x.kind)).toContain('suppressed');
+    expect(vendor.notes.filter((n) => n.problemId === 'M-1')).toEqual([]);
+  });
+
+  it('never opens a second incident or ticket for a flapping service', async () => {
+    const flap = (status: 'problem' | 'ok', minutes: number, n: number) =>
+      monitor({
+        problemId: `F-${n}`,
+        status,
+        at: ago(minutes),
+        client: 'Flappy',
+        host: 'FLAP-1',
+        service: 'Spooler',
+      });
+    await flap('problem', 10, 1);
+    await settle();
+    await flap('ok', 9, 1);
+    await settle();
+    await flap('problem', 8, 2);
+    await settle();
+    await flap('ok', 7, 2);
+    await flap('problem', 6, 3);
+    await settle();
+    const list = await incidents('?q=FLAP');
+    const mine = list.items.filter((i) => i.title.startsWith('FLAP-1'));
+    expect(mine).toHaveLength(1);
+    const incident = await detail(mine[0].id);
+    expect(incident.timeline.filter((x) => x.kind === 'recurred')).toHaveLength(2);
+    await eventually(
+      async () => (await t.count(`outbox_message WHERE status IN ('pending', 'delivering')`)) === 0,
+    );
+    expect(vendor.tickets.filter((x) => x.host === 'FLAP-1' && x.key)).toHaveLength(1);
+  });
+
+  it('applies a client’s rule override: a shorter window leaves an older patch unblamed', async () => {
+    await monitor({
+      problemId: 'R-0',
+      status: 'ok',
+      at: ago(120),
+      client: 'Strict Co',
+      host: 'STRICT-1',
+      service: 'Spooler',
+    });
+    await settle();
+    const client = (
+      await t.db.dataSource.query(`SELECT id FROM client WHERE name = 'Strict Co'`)
+    )[0].id as string;
+    const bad = await t.api('PUT', `/api/v1/rules/clients/${client}`, { windowHours: 'one' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toContain('windowHours');
+    expect((await t.api('PUT', `/api/v1/rules/clients/${client}`, { windowHours: 1 })).status).toBe(
+      200,
+    );
+    await rmm({
+      eventId: 'strict-p',
+      kind: 'patch.installed',
+      occurredAt: ago(90),
+      client: 'Strict Co',
+      device: { id: 'STRICT-1', hostname: 'STRICT-1' },
+      patch: { id: 'KB1' },
+    });
+    await monitor({
+      problemId: 'R-1',
+      status: 'problem',
+      at: ago(1),
+      client: 'Strict Co',
+      host: 'STRICT-1',
+      service: 'Spooler',
+    });
+    await settle();
+    const [item] = (await incidents(`?clientId=${client}`)).items;
+    const incident = await detail(item.id);
+    expect(incident.cause).toBe('unknown');
+    const audit = await t.api<{ items: { action: string; targetId: string }[] }>(
+      'GET',
+      '/api/v1/audit',
+    );
+    expect(audit.body.items).toContainEqual(
+      expect.objectContaining({ action: 'rules.override', targetId: client }),
+    );
+  });
+});

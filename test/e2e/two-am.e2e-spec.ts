@@ -1,0 +1,319 @@
+import { CONNECTOR_DEFINITIONS } from '../../connectors/registry';
+import { PollScheduler } from '../../src/ingest/poll-scheduler';
+import { eventually, startTestApp, type TestApp } from '../support/app';
+import { FAKE_TOOLS, type FakeProblem } from '../support/fake-tools';
+import { FakeVendor } from '../support/fake-vendor';
+
+const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+const ALERT =
+  "Server-01 is Offline. Trigger: Post-Patch Reboot (KB5034441). Verification: Service 'MSSQLSERVER' failed to start.";
+
+interface Incident {
+  id: string;
+  state: string;
+  cause: string;
+  details: { failed: string[]; deviceDown: boolean };
+  suspects: { id: string; patchId: string | null; kind: string; reasons: string[] }[];
+  tickets: { relation: string; externalId: string | null }[];
+  outbox: { action: string; status: string }[];
+  timeline: { kind: string; text: string }[];
+}
+
+describe('the 2 AM update, end to end', () => {
+  let t: TestApp;
+  let vendor: FakeVendor;
+  const ids: Record<string, { id: string; secret?: string }> = {};
+
+  beforeAll(async () => {
+    vendor = await new FakeVendor().start();
+    t = await startTestApp({ definitions: [...CONNECTOR_DEFINITIONS, ...FAKE_TOOLS] });
+    for (const kind of ['fake-rmm', 'fake-monitor', 'fake-helpdesk']) {
+      const res = await t.api<{ id: string; webhook?: { secret: string } }>(
+        'POST',
+        '/api/v1/connectors',
+        { kind, name: kind, settings: { baseUrl: vendor.url } },
+      );
+      expect(res.status).toBe(201);
+      ids[kind] = { id: res.body.id, secret: res.body.webhook?.secret };
+    }
+    // The helpdesk is polled on demand in these tests.
+    await t.db.dataSource.query(
+      `UPDATE connector_instance SET next_poll_at = now() + interval '1 day'`,
+    );
+  });
+  afterAll(async () => {
+    await t.close();
+    await vendor.stop();
+  });
+
+  const rmm = (event: Record<string, unknown>) =>
+    t.post(`/webhooks/${ids['fake-rmm'].id}`, JSON.stringify(event), {
+      'x-switchboard-token': ids['fake-rmm'].secret!,
+    });
+  const monitor = (p: FakeProblem) =>
+    t.post(`/webhooks/${ids['fake-monitor'].id}`, JSON.stringify(p), {
+      'x-switchboard-token': ids['fake-monitor'].secret!,
+    });
+  const pollHelpdesk = async () => {
+    await t.api('POST', `/api/v1/connectors/${ids['fake-helpdesk'].id}/poll`);
+    await t.app.get(PollScheduler).tick();
+  };
+  const incidentOf = async (host: string, state?: string) => {
+    const list = await t.api<{ items: { id: string; title: string; state: string }[] }>(
+      'GET',
+      `/api/v1/incidents${state ? `?state=${state}` : ''}`,
+    );
+    const found = list.body.items.find((i) => i.title.startsWith(host));
+    return found ? (await t.api<Incident>('GET', `/api/v1/incidents/${found.id}`)).body : undefined;
+  };
+  const device = { id: 'N-1', hostname: 'Server-01' };
+
+  it('opens one incident when post-patch verification finds MSSQLSERVER stopped, before monitoring notices', async () => {
+    vendor.services.set('N-1', [
+      { name: 'MSSQLSERVER', state: 'stopped', startType: 'auto' },
+      { name: 'Spooler', state: 'running', startType: 'auto' },
+    ]);
+    expect(
+      (
+        await rmm({
+          eventId: 'p1',
+          kind: 'patch.installed',
+          occurredAt: ago(30),
+          client: 'Acme Dental',
+          device,
+          patch: {
+            id: 'KB5034441',
+            title: '2024-01 Security Update (WinRE)',
+            severity: 'critical',
+            rebootRequired: true,
+          },
+        })
+      ).status,
+    ).toBe(202);
+    expect(
+      (
+        await rmm({
+          eventId: 'r1',
+          kind: 'device.rebooted',
+          occurredAt: ago(25),
+          client: 'Acme Dental',
+          device,
+        })
+      ).status,
+    ).toBe(202);
+    const incident = await eventually(() => incidentOf('Server-01'));
+    expect(incident).toMatchObject({
+      state: 'open',
+      cause: 'post-patch-reboot',
+      details: { failed: ['MSSQLSERVER'], deviceDown: false },
+    });
+    expect(incident.suspects.map((s) => s.patchId ?? s.kind)).toEqual(['reboot', 'KB5034441']);
+    expect(incident.suspects[1].reasons).toContain('a reboot followed the install');
+  });
+
+  it('puts the exact alert text on the monitoring problem when the server is seen offline', async () => {
+    await monitor({
+      problemId: 'P-1',
+      status: 'problem',
+      at: ago(2),
+      client: 'Acme Dental',
+      host: 'Server-01',
+    });
+    const note = await eventually(async () => vendor.notes.find((n) => n.problemId === 'P-1'));
+    expect(note.text).toBe(ALERT);
+    const incident = (await incidentOf('Server-01'))!;
+    expect(incident.details.deviceDown).toBe(true);
+  });
+
+  it('opens exactly one ticket under the client, with the full story, and notes updates on it', async () => {
+    await eventually(
+      async () => vendor.tickets.length === 1 && vendor.tickets[0].notes.length >= 1,
+    );
+    const [ticket] = vendor.tickets;
+    expect(ticket.client).toBe('Acme Dental');
+    expect(ticket.host).toBe('Server-01');
+    expect(ticket.description).toContain('KB5034441');
+    expect(ticket.description).toContain('MSSQLSERVER');
+    const incident = (await incidentOf('Server-01'))!;
+    expect(ticket.key).toBeTruthy();
+    expect(incident.outbox.filter((o) => o.action === 'upsertTicket')).toHaveLength(1);
+    expect(incident.tickets).toEqual([
+      expect.objectContaining({ relation: 'incident-ticket', externalId: ticket.id }),
+    ]);
+  });
+
+  it('ignores a duplicate and a repeated report: no second incident, no second ticket', async () => {
+    await monitor({
+      problemId: 'P-1',
+      status: 'problem',
+      at: ago(2),
+      client: 'Acme Dental',
+      host: 'Server-01',
+    });
+    await rmm({
+      kind: 'service.down',
+      occurredAt: ago(1.5),
+      client: 'Acme Dental',
+      device,
+      service: { name: 'MSSQLSERVER' },
+    });
+    await eventually(async () => (await t.count(`inbox_event WHERE status = 'pending'`)) === 0);
+    const list = await t.api<{ total: number }>('GET', '/api/v1/incidents?state=open');
+    expect(list.body.total).toBe(1);
+    expect(vendor.tickets).toHaveLength(1);
+    expect(vendor.notes.filter((n) => n.problemId === 'P-1')).toHaveLength(1);
+  });
+
+  it('links a user ticket about the same server to the incident and notes both tickets', async () => {
+    const user = vendor.openUserTicket(
+      'Acme Dental',
+      'Server-01',
+      'Dental charts app cannot reach its database',
+    );
+    await pollHelpdesk();
+    await eventually(
+      async () =>
+        user.notes.length === 1 && vendor.tickets[0].notes.some((n) => n.includes(user.id)),
+    );
+    const incident = (await incidentOf('Server-01'))!;
+    expect(incident.tickets.map((x) => x.relation).sort()).toEqual([
+      'incident-ticket',
+      'user-ticket',
+    ]);
+  });
+
+  it('resolves on recovery: notes the problem, notes and closes the ticket, opens nothing new', async () => {
+    await monitor({
+      problemId: 'P-1',
+      status: 'ok',
+      at: ago(1),
+      client: 'Acme Dental',
+      host: 'Server-01',
+    });
+    await rmm({
+      kind: 'service.up',
+      occurredAt: ago(0.5),
+      client: 'Acme Dental',
+      device,
+      service: { name: 'MSSQLSERVER' },
+    });
+    await eventually(async () => vendor.tickets[0].status === 'closed');
+    const incident = (await incidentOf('Server-01'))!;
+    expect(incident.state).toBe('resolved');
+    expect(vendor.notes.filter((n) => n.problemId === 'P-1').map((n) => n.text)[1]).toContain(
+      'Server-01',
+    );
+    const actions = incident.outbox.map((o) => o.action);
+    expect(actions.filter((a) => a === 'upsertTicket')).toHaveLength(1);
+    expect(actions.filter((a) => a === 'closeTicket')).toHaveLength(1);
+    expect(vendor.tickets.filter((x) => x.key)).toHaveLength(1);
+  });
+
+  it('reopens the same incident and ticket when the outage recurs soon after', async () => {
+    await rmm({
+      eventId: 'again',
+      kind: 'service.down',
+      occurredAt: new Date().toISOString(),
+      client: 'Acme Dental',
+      device,
+      service: { name: 'MSSQLSERVER' },
+    });
+    const incident = await eventually(async () => {
+      const i = await incidentOf('Server-01', 'open');
+      return i?.timeline.some((e) => e.kind === 'recurred') ? i : undefined;
+    });
+    expect((await t.api<{ total: number }>('GET', '/api/v1/incidents')).body.total).toBe(1);
+    await eventually(async () => vendor.tickets[0].notes.some((n) => /recur/i.test(n)));
+    expect(vendor.tickets.filter((x) => x.key)).toHaveLength(1);
+    expect(
+      incident.outbox.filter((o) => o.action === 'upsertTicket').length,
+    ).toBeGreaterThanOrEqual(1);
+  });
+
+  it('resolves the incident when a technician closes its ticket, and says so on the problem', async () => {
+    await monitor({
+      problemId: 'P-2',
+      status: 'problem',
+      at: ago(1),
+      client: 'Globex',
+      host: 'Server-02',
+      service: 'Spooler',
+    });
+    const ticket = await eventually(async () =>
+      vendor.tickets.find((x) => x.host === 'Server-02' && x.key),
+    );
+    vendor.closeAsTechnician(ticket.id, 'alice');
+    await pollHelpdesk();
+    const incident = await eventually(async () => {
+      const i = await incidentOf('Server-02');
+      return i?.state === 'resolved' ? i : undefined;
+    });
+    expect(incident.cause).toBe('unknown');
+    expect(incident.outbox.filter((o) => o.action === 'closeTicket')).toHaveLength(0);
+    await eventually(async () => vendor.notes.filter((n) => n.problemId === 'P-2').length === 2);
+  });
+
+  it('treats a reboot that comes back healthy within the grace period as no outage', async () => {
+    const d3 = { id: 'N-3', hostname: 'Server-03' };
+    vendor.services.set('N-3', [{ name: 'MSSQLSERVER', state: 'running', startType: 'auto' }]);
+    await rmm({
+      eventId: 'p3',
+      kind: 'patch.installed',
+      occurredAt: ago(20),
+      client: 'Acme Dental',
+      device: d3,
+      patch: { id: 'KB5034441', rebootRequired: true },
+    });
+    await monitor({
+      problemId: 'P-3',
+      status: 'problem',
+      at: ago(3),
+      client: 'Acme Dental',
+      host: 'Server-03',
+    });
+    await eventually(
+      async () =>
+        (await t.count(`deferred_check WHERE kind = 'reboot-grace' AND status = 'pending'`)) === 1,
+    );
+    await monitor({
+      problemId: 'P-3',
+      status: 'ok',
+      at: ago(2),
+      client: 'Acme Dental',
+      host: 'Server-03',
+    });
+    await eventually(
+      async () =>
+        (await t.count(
+          `device_timeline t JOIN device d ON d.id = t.device_id WHERE d.display_name = 'Server-03' AND t.kind = 'verification'`,
+        )) === 1,
+    );
+    expect(await incidentOf('Server-03')).toBeUndefined();
+    const timeline = await t.db.dataSource.query(
+      `SELECT kind FROM device_timeline t JOIN device d ON d.id = t.device_id WHERE d.display_name = 'Server-03' ORDER BY t.id`,
+    );
+    expect(timeline.map((r: { kind: string }) => r.kind)).toEqual(
+      expect.arrayContaining(['expected-reboot', 'verification']),
+    );
+    expect(vendor.notes.filter((n) => n.problemId === 'P-3')).toHaveLength(0);
+  });
+
+  it('rolls back the confirmed patch through the RMM, once', async () => {
+    const incident = (await incidentOf('Server-01', 'open'))!;
+    expect((await t.api('POST', `/api/v1/incidents/${incident.id}/rollback`)).status).toBe(400);
+    const kb = incident.suspects.find((s) => s.patchId === 'KB5034441')!;
+    expect(
+      (await t.api('POST', `/api/v1/incidents/${incident.id}/suspects/${kb.id}/confirm`)).status,
+    ).toBe(200);
+    const first = await t.api('POST', `/api/v1/incidents/${incident.id}/rollback`);
+    expect(first.status).toBe(202);
+    const second = await t.api('POST', `/api/v1/incidents/${incident.id}/rollback`);
+    expect(second.body).toMatchObject({ alreadyRequested: true });
+    await eventually(async () => vendor.rollbacks.length === 1);
+    expect(vendor.rollbacks).toEqual([{ deviceId: 'N-1', patchId: 'KB5034441' }]);
+    const audit = await t.api<{ items: { action: string }[] }>('GET', '/api/v1/audit');
+    expect(audit.body.items.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['incident.suspect.confirm', 'incident.rollback']),
+    );
+  });
+});

@@ -1,0 +1,215 @@
+import { IsUrl } from 'class-validator';
+import type {
+  Connector,
+  ConnectorContext,
+  ConnectorDefinition,
+  ExternalRef,
+  InboundRequest,
+  Page,
+  RawRecord,
+  TicketDraft,
+  WebhookVerdict,
+} from '../../connectors/contract/connector';
+import type { CanonicalEvent, HealthKind, ServiceState } from '../../connectors/contract/canonical';
+import { ConnectorError } from '../../connectors/contract/connector-error';
+import { toCanonical } from '../../connectors/generic/generic.mapper';
+import type { GenericEvent } from '../../connectors/generic/generic.types';
+import { handleGenericWebhook } from '../../connectors/generic/generic.webhook';
+import { toConnectorError } from '../../connectors/shared/http';
+import { hasSwitchboardToken } from '../../connectors/shared/webhook-signature';
+
+/**
+ * Three small in-test tools speaking to a StubVendor over real HTTP: a monitor (problems with
+ * ids, notes), a helpdesk (tickets with a searchable key) and an RMM (generic events with
+ * device ids, services, rollback). They let correlation be tested end to end without vendors.
+ */
+export class FakeSettings {
+  @IsUrl({ require_tld: false })
+  baseUrl!: string;
+}
+
+abstract class FakeTool implements Connector {
+  constructor(protected readonly ctx: ConnectorContext<FakeSettings>) {}
+  protected async call<T>(method: 'GET' | 'POST', path: string, data?: unknown): Promise<T> {
+    try {
+      return (
+        await this.ctx.http.request<T>({ method, url: this.ctx.settings.baseUrl + path, data })
+      ).data;
+    } catch (err) {
+      throw toConnectorError('fake', err);
+    }
+  }
+  async check() {
+    return {};
+  }
+  abstract normalize(raw: RawRecord): CanonicalEvent[];
+}
+
+export interface FakeProblem {
+  problemId: string;
+  status: 'problem' | 'ok';
+  at: string;
+  client: string;
+  host: string;
+  service?: string;
+}
+
+class FakeMonitor extends FakeTool {
+  handleWebhook(req: InboundRequest): WebhookVerdict {
+    if (!hasSwitchboardToken(req, this.ctx.webhookSecret))
+      return { ok: false, status: 401, message: 'bad token' };
+    const p = req.body as FakeProblem;
+    return {
+      ok: true,
+      records: [{ type: 'problem', dedupeKey: `${p.problemId}:${p.status}`, payload: p }],
+    };
+  }
+  normalize(raw: RawRecord): CanonicalEvent[] {
+    const p = raw.payload as FakeProblem;
+    const kind: HealthKind = p.service
+      ? p.status === 'problem'
+        ? 'service.down'
+        : 'service.up'
+      : p.status === 'problem'
+        ? 'device.down'
+        : 'device.up';
+    return [
+      {
+        type: 'health',
+        kind,
+        subject: p.service,
+        problemId: p.problemId,
+        occurredAt: new Date(p.at),
+        client: { name: p.client },
+        device: { hostname: p.host },
+      },
+    ];
+  }
+  async pushAlertNote(target: ExternalRef, text: string): Promise<void> {
+    await this.call('POST', `/monitor/problems/${target.id}/notes`, { text });
+  }
+}
+
+export interface FakeTicket {
+  id: string;
+  key: string | null;
+  summary: string;
+  description: string;
+  client: string;
+  host: string | null;
+  status: 'open' | 'closed';
+  notes: string[];
+  updatedAt: string;
+  closedBy?: string;
+}
+
+class FakeHelpdesk extends FakeTool {
+  async upsertTicket(draft: TicketDraft): Promise<ExternalRef> {
+    const found = await this.call<FakeTicket[]>(
+      'GET',
+      `/psa/tickets?key=${encodeURIComponent(draft.correlationKey)}`,
+    );
+    if (found.length > 0) return { id: found[0].id };
+    const made = await this.call<FakeTicket>('POST', '/psa/tickets', {
+      key: draft.correlationKey,
+      summary: draft.summary,
+      description: draft.description,
+      client: draft.client?.name,
+      host: draft.device?.name ?? null,
+    });
+    return { id: made.id };
+  }
+  async noteTicket(target: ExternalRef, text: string): Promise<void> {
+    await this.call('POST', `/psa/tickets/${target.id}/notes`, { text });
+  }
+  async closeTicket(target: ExternalRef, note: string): Promise<void> {
+    await this.call('POST', `/psa/tickets/${target.id}/close`, { note });
+  }
+  async pullTickets(cursor: string | null): Promise<Page> {
+    const tickets = await this.call<FakeTicket[]>(
+      'GET',
+      `/psa/tickets?since=${encodeURIComponent(cursor ?? '')}`,
+    );
+    const last =
+      tickets
+        .map((t) => t.updatedAt)
+        .sort()
+        .at(-1) ?? cursor;
+    return {
+      records: tickets.map((t) => ({
+        type: 'ticket',
+        dedupeKey: `${t.id}:${t.updatedAt}`,
+        payload: t,
+      })),
+      cursor: last,
+      more: false,
+    };
+  }
+  normalize(raw: RawRecord): CanonicalEvent[] {
+    const t = raw.payload as FakeTicket;
+    return [
+      {
+        type: 'ticket',
+        ticketId: t.id,
+        summary: t.summary,
+        status: t.status,
+        closedBy: t.closedBy,
+        correlationKey: t.key ?? undefined,
+        occurredAt: new Date(t.updatedAt),
+        client: { name: t.client },
+        ...(t.host ? { device: { hostname: t.host } } : {}),
+      },
+    ];
+  }
+}
+
+class FakeRmm extends FakeTool {
+  handleWebhook(req: InboundRequest): WebhookVerdict {
+    return handleGenericWebhook(req, this.ctx.webhookSecret);
+  }
+  normalize(raw: RawRecord): CanonicalEvent[] {
+    return toCanonical(raw.payload as GenericEvent);
+  }
+  async getServices(device: ExternalRef): Promise<ServiceState[]> {
+    return this.call<ServiceState[]>('GET', `/rmm/devices/${device.id}/services`);
+  }
+  async runRollback(device: ExternalRef, patchId: string) {
+    return this.call<{ jobId: string; status: 'queued' }>(
+      'POST',
+      `/rmm/devices/${device.id}/rollback`,
+      { patchId },
+    );
+  }
+}
+
+const define = <C extends Connector>(
+  kind: string,
+  capabilities: ConnectorDefinition['capabilities'],
+  make: (ctx: ConnectorContext<FakeSettings>) => C,
+): ConnectorDefinition<FakeSettings> => ({
+  kind,
+  displayName: kind,
+  capabilities,
+  settings: FakeSettings,
+  defaultPollSeconds: 3600,
+  create: make,
+});
+
+export const fakeMonitor = define(
+  'fake-monitor',
+  ['webhooks', 'alerts.note'],
+  (ctx) => new FakeMonitor(ctx),
+);
+export const fakeHelpdesk = define(
+  'fake-helpdesk',
+  ['tickets.read', 'tickets.write'],
+  (ctx) => new FakeHelpdesk(ctx),
+);
+export const fakeRmm = define(
+  'fake-rmm',
+  ['webhooks', 'services', 'rollback'],
+  (ctx) => new FakeRmm(ctx),
+);
+export const FAKE_TOOLS = [fakeMonitor, fakeHelpdesk, fakeRmm] as ConnectorDefinition<object>[];
+
+export const notFound = () => new ConnectorError('not found', 'not-found', false);

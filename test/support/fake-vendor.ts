@@ -1,0 +1,115 @@
+import type { ServiceState } from '../../connectors/contract/canonical';
+import type { FakeTicket } from './fake-tools';
+import { StubVendor, type StubRequest } from './stub-vendor';
+
+/** The state behind the fake tools: notes on problems, tickets, device services. */
+export class FakeVendor {
+  readonly notes: { problemId: string; text: string }[] = [];
+  readonly tickets: FakeTicket[] = [];
+  readonly services = new Map<string, ServiceState[]>();
+  readonly rollbacks: { deviceId: string; patchId: string }[] = [];
+  /** Called when a ticket is created, before the answer goes out (crash tests kill here). */
+  onTicketCreated: (t: FakeTicket) => void = () => undefined;
+  readonly stub: StubVendor;
+  private seq = 0;
+
+  constructor() {
+    this.stub = new StubVendor((req) => this.handle(req));
+  }
+
+  async start(): Promise<this> {
+    await this.stub.start();
+    return this;
+  }
+
+  get url(): string {
+    return this.stub.url;
+  }
+
+  private touch(t: FakeTicket): void {
+    t.updatedAt = new Date(Date.now() + this.seq++).toISOString();
+  }
+
+  openUserTicket(client: string, host: string | null, summary: string): FakeTicket {
+    const t: FakeTicket = {
+      id: `T${100 + this.tickets.length}`,
+      key: null,
+      summary,
+      description: '',
+      client,
+      host,
+      status: 'open',
+      notes: [],
+      updatedAt: '',
+    };
+    this.touch(t);
+    this.tickets.push(t);
+    return t;
+  }
+
+  closeAsTechnician(id: string, who: string): void {
+    const t = this.tickets.find((x) => x.id === id)!;
+    t.status = 'closed';
+    t.closedBy = who;
+    this.touch(t);
+  }
+
+  private handle(req: StubRequest) {
+    const url = new URL(req.path, 'http://x');
+    const body = req.body ? JSON.parse(req.body) : {};
+    let m: RegExpExecArray | null;
+    if ((m = /^\/monitor\/problems\/([^/]+)\/notes$/.exec(url.pathname)) && req.method === 'POST') {
+      this.notes.push({ problemId: m[1], text: body.text });
+      return { status: 200, body: { ok: true } };
+    }
+    if (url.pathname === '/psa/tickets' && req.method === 'GET') {
+      const key = url.searchParams.get('key');
+      const since = url.searchParams.get('since');
+      if (key !== null) return { status: 200, body: this.tickets.filter((t) => t.key === key) };
+      return { status: 200, body: this.tickets.filter((t) => !since || t.updatedAt > since) };
+    }
+    if (url.pathname === '/psa/tickets' && req.method === 'POST') {
+      const t: FakeTicket = {
+        id: `T${100 + this.tickets.length}`,
+        key: body.key,
+        summary: body.summary,
+        description: body.description,
+        client: body.client,
+        host: body.host,
+        status: 'open',
+        notes: [],
+        updatedAt: '',
+      };
+      this.touch(t);
+      this.tickets.push(t);
+      this.onTicketCreated(t);
+      return { status: 201, body: t };
+    }
+    if (
+      (m = /^\/psa\/tickets\/([^/]+)\/(notes|close)$/.exec(url.pathname)) &&
+      req.method === 'POST'
+    ) {
+      const t = this.tickets.find((x) => x.id === m![1]);
+      if (!t) return { status: 404, body: {} };
+      if (m[2] === 'notes') t.notes.push(body.text);
+      else {
+        t.notes.push(body.note);
+        t.status = 'closed';
+        t.closedBy = 'switchboard';
+      }
+      this.touch(t);
+      return { status: 200, body: t };
+    }
+    if ((m = /^\/rmm\/devices\/([^/]+)\/services$/.exec(url.pathname)))
+      return { status: 200, body: this.services.get(m[1]) ?? [] };
+    if ((m = /^\/rmm\/devices\/([^/]+)\/rollback$/.exec(url.pathname)) && req.method === 'POST') {
+      this.rollbacks.push({ deviceId: m[1], patchId: body.patchId });
+      return { status: 200, body: { jobId: `job-${this.rollbacks.length}`, status: 'queued' } };
+    }
+    return { status: 404, body: { error: `no route ${req.method} ${url.pathname}` } };
+  }
+
+  stop(): Promise<void> {
+    return this.stub.stop();
+  }
+}
