@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import { REDACTED_HEADERS, redactUrl } from './redact';
 
@@ -7,6 +8,9 @@ const QUIET = /^\/(health|ready|metrics)\b/;
 /** Structured JSON logs; credentials in headers and query strings are never written. */
 export function loggerOptions(level: string): Params {
   return {
+    // Webhooks arrive by the thousand: per-request logging would cost more than storing them.
+    // Their rejections are logged by the controller and all outcomes are counted in /metrics.
+    exclude: [{ method: RequestMethod.POST, path: 'webhooks/*instanceId' }],
     pinoHttp: {
       level,
       redact: {
@@ -28,11 +32,9 @@ export function loggerOptions(level: string): Params {
         }),
       },
       autoLogging: { ignore: (req: IncomingMessage) => QUIET.test(req.url ?? '') },
-      customLogLevel: (req: IncomingMessage, res: ServerResponse, err?: Error) => {
+      customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) => {
         if (err || res.statusCode >= 500) return 'error';
-        if (res.statusCode >= 400) return 'warn';
-        // Webhooks arrive by the thousand: successful ones only at debug.
-        return (req.url ?? '').startsWith('/webhooks/') ? 'debug' : 'info';
+        return res.statusCode >= 400 ? 'warn' : 'info';
       },
     },
   };

@@ -2,17 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RawRecord } from '../../connectors/contract/connector';
 
-export interface StoreResult {
-  stored: number;
-  duplicates: number;
-}
+import { InboxBatcher, type StoreResult } from './inbox-batcher';
+
+export type { StoreResult };
 
 /** Durable, deduplicated storage of raw records: committed before anything is acknowledged. */
 @Injectable()
 export class InboxService {
   private readonly listeners: (() => void)[] = [];
+  private readonly batcher: InboxBatcher;
 
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly ds: DataSource) {
+    this.batcher = new InboxBatcher(ds);
+  }
 
   /** Called after records are committed, so the normalizer can start without waiting a tick. */
   onStored(listener: () => void): void {
@@ -26,7 +28,12 @@ export class InboxService {
     manager?: EntityManager,
   ): Promise<StoreResult> {
     if (records.length === 0) return { stored: 0, duplicates: 0 };
-    const run = manager ?? this.ds.manager;
+    if (!manager) {
+      const result = await this.batcher.store(instanceId, source, records);
+      if (result.stored > 0) this.notify();
+      return result;
+    }
+    const run = manager;
     const rows: { id: string }[] = await run.query(
       `INSERT INTO inbox_event (instance_id, dedupe_key, record_type, source, payload)
        SELECT $1, r.key, r.type, $2, r.payload
@@ -41,7 +48,6 @@ export class InboxService {
         records.map((r) => JSON.stringify(r.payload)),
       ],
     );
-    if (!manager && rows.length > 0) this.notify();
     return { stored: rows.length, duplicates: records.length - rows.length };
   }
 

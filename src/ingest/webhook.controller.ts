@@ -2,6 +2,7 @@ import {
   Controller,
   HttpCode,
   HttpException,
+  Logger,
   NotFoundException,
   Param,
   Post,
@@ -35,8 +36,11 @@ export class WebhookController {
     private readonly metrics: MetricsService,
   ) {}
 
-  private reject(status: number, reason: string, message: string): never {
+  private readonly logger = new Logger(WebhookController.name);
+
+  private reject(status: number, reason: string, message: string, instanceId?: string): never {
     this.metrics.webhooksRejected.inc({ reason });
+    this.logger.warn({ instanceId, status, reason }, `webhook rejected: ${message.slice(0, 300)}`);
     throw new HttpException({ statusCode: status, error: reason, message }, status);
   }
 
@@ -46,15 +50,20 @@ export class WebhookController {
     const live = isUuid(instanceId) ? await this.host.liveById(instanceId) : null;
     if (!live || !live.instance.enabled || !live.connector.handleWebhook) {
       this.metrics.webhooksRejected.inc({ reason: 'not-found' });
+      this.logger.warn(
+        { instanceId: instanceId.slice(0, 64), status: 404, reason: 'not-found' },
+        'webhook rejected: no enabled receiver',
+      );
       throw new NotFoundException(`no enabled webhook receiver ${instanceId}`);
     }
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (rawBody.length === 0) this.reject(400, 'malformed', 'body: empty; expected JSON');
+    if (rawBody.length === 0)
+      this.reject(400, 'malformed', 'body: empty; expected JSON', instanceId);
     let body: unknown;
     try {
       body = JSON.parse(rawBody.toString('utf8'));
     } catch (err) {
-      this.reject(400, 'malformed', `body: malformed JSON (${(err as Error).message})`);
+      this.reject(400, 'malformed', `body: malformed JSON (${(err as Error).message})`, instanceId);
     }
     const verdict = live.connector.handleWebhook({
       headers: flat(req.headers),
