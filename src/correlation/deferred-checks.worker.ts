@@ -102,10 +102,8 @@ export class DeferredChecksWorker implements OnApplicationBootstrap, OnApplicati
       if (!still) return;
       await m.getRepository(DeferredCheck).update({ id: check.id }, { status: 'done' });
       const data = check.data as { healthEventId: string };
-      const [device, event] = await Promise.all([
-        m.getRepository(Device).findOneByOrFail({ id: check.deviceId }),
-        m.getRepository(HealthEvent).findOneByOrFail({ id: data.healthEventId }),
-      ]);
+      const device = await m.getRepository(Device).findOneByOrFail({ id: check.deviceId });
+      const event = await m.getRepository(HealthEvent).findOneByOrFail({ id: data.healthEventId });
       await this.down.run(m, device, event, { afterGrace: true });
     });
   }

@@ -24,17 +24,22 @@ export class IncidentViewBuilder {
 
   async build(m: EntityManager, incident: Incident, change?: string): Promise<IncidentView> {
     const d = details(incident.details);
-    const [client, device, suspects, timeline, parent] = await Promise.all([
-      incident.clientId ? m.getRepository(Client).findOneBy({ id: incident.clientId }) : null,
-      incident.deviceId ? m.getRepository(Device).findOneBy({ id: incident.deviceId }) : null,
-      m
-        .getRepository(IncidentSuspect)
-        .find({ where: { incidentId: incident.id }, order: { rank: 'ASC' } }),
-      m
-        .getRepository(IncidentTimeline)
-        .find({ where: { incidentId: incident.id }, order: { at: 'ASC', id: 'ASC' } }),
-      incident.parentId ? m.getRepository(Incident).findOneBy({ id: incident.parentId }) : null,
-    ]);
+    // One transaction is one connection: these run one after the other anyway.
+    const client = incident.clientId
+      ? await m.getRepository(Client).findOneBy({ id: incident.clientId })
+      : null;
+    const device = incident.deviceId
+      ? await m.getRepository(Device).findOneBy({ id: incident.deviceId })
+      : null;
+    const suspects = await m
+      .getRepository(IncidentSuspect)
+      .find({ where: { incidentId: incident.id }, order: { rank: 'ASC' } });
+    const timeline = await m
+      .getRepository(IncidentTimeline)
+      .find({ where: { incidentId: incident.id }, order: { at: 'ASC', id: 'ASC' } });
+    const parent = incident.parentId
+      ? await m.getRepository(Incident).findOneBy({ id: incident.parentId })
+      : null;
     const live = suspects.filter((s) => s.status !== 'rejected');
     const confirmed = live.filter((s) => s.status === 'confirmed');
     const patches = (confirmed.some((s) => s.kind === 'patch') ? confirmed : live).filter(
