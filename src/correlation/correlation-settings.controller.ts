@@ -16,6 +16,7 @@ import { DataSource, In } from 'typeorm';
 import { CurrentPrincipal, RequireRole, UnscopedOnly, type Principal } from '../access/principal';
 import { AuditService } from '../audit/audit.service';
 import { notFound } from '../common/api-errors';
+import { RulesService } from './rules.service';
 import { ConnectorInstance } from '../connector-instances/entities/connector-instance.entity';
 import { Client } from '../inventory/entities/client.entity';
 import { Device } from '../inventory/entities/device.entity';
@@ -37,6 +38,7 @@ export class CorrelationSettingsController {
   constructor(
     private readonly ds: DataSource,
     private readonly audit: AuditService,
+    private readonly rulesService: RulesService,
   ) {}
 
   private async client(who: Principal, id: string): Promise<Client> {

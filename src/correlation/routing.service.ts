@@ -11,7 +11,17 @@ import { ClientRoute, type RoutePurpose } from './config.entities';
  */
 @Injectable()
 export class RoutingService {
+  private instances: { rows: ConnectorInstance[]; until: number } | null = null;
+
   constructor(private readonly registry: ConnectorRegistry) {}
+
+  /** Instances change rarely and every decision needs them: kept for a second. */
+  private async allInstances(m: EntityManager): Promise<ConnectorInstance[]> {
+    if (this.instances && this.instances.until > Date.now()) return this.instances.rows;
+    const rows = await m.getRepository(ConnectorInstance).find({ order: { createdAt: 'ASC' } });
+    this.instances = { rows, until: Date.now() + 1000 };
+    return rows;
+  }
 
   private able(instance: ConnectorInstance, capability: Capability): boolean {
     return (
@@ -26,7 +36,7 @@ export class RoutingService {
     purpose: RoutePurpose,
     capability: Capability,
   ): Promise<ConnectorInstance[]> {
-    const all = await m.getRepository(ConnectorInstance).find({ order: { createdAt: 'ASC' } });
+    const all = await this.allInstances(m);
     if (clientId) {
       const routes = await m.getRepository(ClientRoute).findBy({ clientId, purpose });
       if (routes.length > 0) {

@@ -46,16 +46,22 @@ export async function resolveDevice(
 
   const link = await links.findOne({ where: { instanceId, externalKey: key } });
   if (link) {
-    await links.update(
-      { id: link.id },
-      {
-        lastSeenAt: now,
-        hostname: ref.hostname ?? link.hostname,
-        fqdn: ref.fqdn ?? link.fqdn,
-        ip: ref.ip ?? link.ip,
-        serial: ref.serial ?? link.serial,
-      },
+    const changed = (['hostname', 'fqdn', 'ip', 'serial'] as const).some(
+      (k) => ref[k] !== undefined && ref[k] !== link[k],
     );
+    // last_seen_at is for people reading the inventory: minutes are precise enough.
+    if (changed || now.getTime() - new Date(link.lastSeenAt).getTime() > 5 * 60_000) {
+      await links.update(
+        { id: link.id },
+        {
+          lastSeenAt: now,
+          hostname: ref.hostname ?? link.hostname,
+          fqdn: ref.fqdn ?? link.fqdn,
+          ip: ref.ip ?? link.ip,
+          serial: ref.serial ?? link.serial,
+        },
+      );
+    }
     const device = await devices.findOneOrFail({ where: { id: link.deviceId } });
     return refresh(m, device, keys, hints);
   }
