@@ -1,5 +1,10 @@
 import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
 import { AddCorrelation1764100000000 } from './1764100000000-AddCorrelation';
+import { DeferredCheckHistory1764200000000 } from './1764200000000-DeferredCheckHistory';
 
 /** Every migration, in order. Never edit one after release: add a new one. */
-export const MIGRATIONS = [InitialSchema1764000000000, AddCorrelation1764100000000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  AddCorrelation1764100000000,
+  DeferredCheckHistory1764200000000,
+];

@@ -144,6 +144,36 @@ describe('correlation situations', () => {
     expect(vendor.notes.filter((n) => n.problemId === 'M-1')).toEqual([]);
   });
 
+  it('verifies after a patch reboot even when the RMM reports the reboot before the install', async () => {
+    const device = { id: 'N-LATE', hostname: 'SQL-LATE' };
+    vendor.services.set('N-LATE', [{ name: 'MSSQLSERVER', state: 'stopped', startType: 'auto' }]);
+    const base = { client: 'Late Install Ltd', device };
+    const checks = () =>
+      t.count(
+        `deferred_check c JOIN device d ON d.id = c.device_id WHERE d.display_name = 'SQL-LATE'`,
+      );
+    await rmm({ ...base, eventId: 'late-r', kind: 'device.rebooted', occurredAt: ago(25) });
+    await settle();
+    expect(await checks()).toBe(0);
+    const install = {
+      ...base,
+      eventId: 'late-p',
+      kind: 'patch.installed',
+      occurredAt: ago(30),
+      patch: { id: 'KB5034441' },
+    };
+    await rmm(install);
+    const opened = await eventually(async () => {
+      const mine = (await incidents()).items.filter((i) => i.title.startsWith('SQL-LATE'));
+      return mine.length === 1 ? detail(mine[0].id) : undefined;
+    });
+    expect(opened.cause).toBe('post-patch-reboot');
+    // The same install reported again (e.g. as an activity) does not verify the reboot twice.
+    await rmm({ ...install, eventId: 'late-p2' });
+    await settle();
+    expect(await checks()).toBe(1);
+  });
+
   it('never opens a second incident or ticket for a flapping service', async () => {
     const flap = (status: 'problem' | 'ok', minutes: number, n: number) =>
       monitor({

@@ -47,6 +47,38 @@ function describeGap(hours: number): string {
     : `${round(hours)} h before the outage`;
 }
 
+/** Two reboot reports this close together are the same reboot told by two sources. */
+const SAME_REBOOT_MS = 10 * 60_000;
+
+/**
+ * One change per fact, newest first in and out: an RMM reports one install both as a patch row
+ * and as an activity, and one reboot may come from the RMM and from a script. A patch is one
+ * suspect per KB and status (the newest report, with a title if any report had one).
+ */
+export function oneChangePerFact(newestFirst: Change[]): Change[] {
+  const kept: Change[] = [];
+  const patches = new Map<string, Change>();
+  for (const change of newestFirst) {
+    if (change.kind === 'reboot') {
+      const seen = kept.some(
+        (k) =>
+          k.kind === 'reboot' &&
+          k.occurredAt.getTime() - change.occurredAt.getTime() <= SAME_REBOOT_MS,
+      );
+      if (!seen) kept.push(change);
+      continue;
+    }
+    const key = `${change.patchId?.toUpperCase() ?? change.id}|${change.status}`;
+    const first = patches.get(key);
+    if (!first) {
+      const copy = { ...change };
+      patches.set(key, copy);
+      kept.push(copy);
+    } else if (!first.title && change.title) first.title = change.title;
+  }
+  return kept;
+}
+
 /**
  * The "post-patch outage" rule: ranks the patches and reboots on the device in the window
  * before an outage and explains why each is suspected. Pure, so it is tested by table.
@@ -58,12 +90,15 @@ function describeGap(hours: number): string {
  */
 export function assessOutage(facts: OutageFacts, rules: RuleSettings): OutageAssessment {
   const windowStart = facts.at.getTime() - rules.windowHours * 3_600_000;
-  const inWindow = facts.changes
-    .filter(
-      (c) => c.occurredAt.getTime() <= facts.at.getTime() && c.occurredAt.getTime() >= windowStart,
-    )
-    .filter((c) => c.kind === 'reboot' || c.status === 'installed' || c.status === 'failed')
-    .sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime());
+  const inWindow = oneChangePerFact(
+    facts.changes
+      .filter(
+        (c) =>
+          c.occurredAt.getTime() <= facts.at.getTime() && c.occurredAt.getTime() >= windowStart,
+      )
+      .filter((c) => c.kind === 'reboot' || c.status === 'installed' || c.status === 'failed')
+      .sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime()),
+  );
   const reboots = inWindow.filter((c) => c.kind === 'reboot');
   const patches = inWindow.filter((c) => c.kind === 'patch');
 

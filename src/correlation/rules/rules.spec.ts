@@ -69,6 +69,20 @@ describe('post-patch outage rule', () => {
       'post-patch-reboot',
       ['reboot', 'KB2', 'KB1'],
     ],
+    [
+      'one install reported twice (patch row and activity) and one reboot from two sources',
+      'service.down',
+      [patch('02:00'), { ...patch('02:00'), title: null }, reboot('02:05'), reboot('02:07')],
+      'post-patch-reboot',
+      ['reboot', 'KB5034441'],
+    ],
+    [
+      'two reboots far apart stay two suspects',
+      'service.down',
+      [patch('01:00'), reboot('01:05'), reboot('02:05')],
+      'post-patch-reboot',
+      ['reboot', 'reboot', 'KB5034441'],
+    ],
   ])('%s', (_name, kind, changes, cause, order) => {
     const result = assessOutage(
       { at: at('02:30'), kind, subject: 'MSSQLSERVER', changes, hurtElsewhere: {} },
@@ -78,6 +92,22 @@ describe('post-patch outage rule', () => {
     expect(result.suspects.map((s) => s.change.patchId ?? 'reboot')).toEqual(order);
     expect(result.suspects.map((s) => s.rank)).toEqual(order.map((_, i) => i + 1));
     if (order.length === 0) expect(result.confidence).toBe(0);
+  });
+
+  it('keeps the title of a patch reported twice when only one report had it', () => {
+    const untitled = { ...patch('02:00'), title: null };
+    const result = assessOutage(
+      {
+        at: at('02:30'),
+        kind: 'service.down',
+        subject: 'MSSQLSERVER',
+        changes: [untitled, patch('01:59')],
+        hurtElsewhere: {},
+      },
+      DEFAULT_RULES,
+    );
+    expect(result.suspects).toHaveLength(1);
+    expect(result.suspects[0].change).toMatchObject({ id: untitled.id, title: 'KB5034441 update' });
   });
 
   it('gives every suspect its reasons: distance, the following reboot, a known issue, the same KB elsewhere', () => {

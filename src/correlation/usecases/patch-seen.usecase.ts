@@ -6,7 +6,10 @@ import { addDeviceTimeline, addTimeline, openIncidentOf } from '../incident-stor
 import { RulesService } from '../rules.service';
 import { VerificationScheduler } from './verification.scheduler';
 
-/** A reboot after a patch schedules the post-patch service check; rollbacks are noted. */
+/**
+ * A reboot after a patch schedules the post-patch service check, whichever of the two is stored
+ * first (an RMM reports them on separate streams); rollbacks are noted.
+ */
 @Injectable()
 export class PatchSeenUseCase {
   constructor(
@@ -35,6 +38,10 @@ export class PatchSeenUseCase {
       }
       return;
     }
+    if (event.status === 'installed') {
+      await this.installAfterReboot(m, device, event, at);
+      return;
+    }
     if (event.status === 'rolled_back') {
       const incident = await openIncidentOf(m, device.id);
       if (incident)
@@ -47,5 +54,30 @@ export class PatchSeenUseCase {
           { patchEventId: event.id },
         );
     }
+  }
+
+  /** The install arrived after its reboot: the check the reboot could not schedule, once. */
+  private async installAfterReboot(m: EntityManager, device: Device, event: PatchEvent, at: Date) {
+    const { rules } = await this.rules.forClient(m, device.clientId);
+    const [reboot] = await m.query(
+      `SELECT id, occurred_at FROM patch_event WHERE device_id = $1 AND status = 'rebooted' AND occurred_at BETWEEN $2 AND $3 ORDER BY occurred_at ASC LIMIT 1`,
+      [device.id, at, new Date(at.getTime() + rules.windowHours * 3_600_000)],
+    );
+    if (!reboot) return;
+    const rebootAt = new Date(reboot.occurred_at);
+    const [checked] = await m.query(
+      `SELECT 1 FROM deferred_check WHERE device_id = $1 AND kind = 'verify-services' AND due_at >= $2 LIMIT 1`,
+      [device.id, rebootAt],
+    );
+    if (checked) return;
+    await addDeviceTimeline(
+      m,
+      device.id,
+      rebootAt,
+      'post-patch-reboot',
+      `Rebooted after ${event.patchId}.`,
+      { patchEventId: String(reboot.id) },
+    );
+    await this.verification.schedule(m, device, rebootAt, rules.verificationDelayMinutes, rules);
   }
 }
