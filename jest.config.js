@@ -1,4 +1,7 @@
-/** Three projects: pure unit tests once, database tests against real PostgreSQL and PGlite. */
+/**
+ * Pure unit tests once; the demo's vendor stand-ins with the real connectors; database tests
+ * against real PostgreSQL and PGlite.
+ */
 const base = {
   preset: 'ts-jest',
   testEnvironment: 'node',
@@ -25,6 +28,11 @@ module.exports = {
       displayName: 'unit',
       testMatch: ['<rootDir>/connectors/**/*.spec.ts', '<rootDir>/src/**/*.spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/nock-isolation.ts'],
+    },
+    {
+      ...base,
+      displayName: 'demo',
+      testMatch: ['<rootDir>/demo/**/*.spec.ts'],
     },
     {
       ...base,

@@ -1,0 +1,101 @@
+import { startStandIns, trustInThisProcess, type StandIns } from '../../demo/stand-ins';
+import { CLIENT, HOST, KB, TwoAmStory, USER_TICKET } from '../../demo/two-am-story';
+import { startTestApp, type TestApp } from '../support/app';
+
+const ALERT =
+  "Server-01 is Offline. Trigger: Post-Patch Reboot (KB5034441). Verification: Service 'MSSQLSERVER' failed to start.";
+
+/**
+ * The 2 AM update with the three real connectors (NinjaOne, Zabbix, ConnectWise Manage) in
+ * place of the generic one, against the demo's stand-ins of those APIs over real HTTP(S):
+ * NinjaOne and ConnectWise polled, Zabbix pushing through its shipped media-type script.
+ * The steps are the ones `npm run demo` plays.
+ */
+describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
+  let t: TestApp;
+  let standIns: StandIns;
+  let untrust: () => void;
+  let story: TwoAmStory;
+
+  beforeAll(async () => {
+    standIns = await startStandIns();
+    untrust = trustInThisProcess(standIns.ca);
+    t = await startTestApp();
+    story = new TwoAmStory((method, path, body) => t.api(method, path, body), standIns);
+    story.seedVendors();
+    await story.configure({ webhookBase: t.baseUrl });
+    await story.pollAll();
+  });
+  afterAll(async () => {
+    await t?.close();
+    untrust?.();
+    await standIns?.stop();
+  });
+
+  it('matches the server across the three tools into one device under the client', async () => {
+    const device = await story.device();
+    expect(device.client?.name).toBe(CLIENT);
+    expect(device.links.map((l) => l.instanceId).sort()).toEqual(
+      Object.values(story.instances).sort(),
+    );
+  });
+
+  it('opens the incident from NinjaOne service verification while monitoring is green', async () => {
+    const incident = await story.patchNight();
+    expect(incident).toMatchObject({
+      state: 'open',
+      cause: 'post-patch-reboot',
+      details: { failed: ['MSSQLSERVER'], deviceDown: false },
+    });
+    expect(incident.suspects.map((s) => s.patchId ?? s.kind)).toEqual(['reboot', KB]);
+  });
+
+  it('writes the exact alert text on the Zabbix problem and opens one ConnectWise ticket', async () => {
+    const { note, ticket } = await story.monitoringSeesIt();
+    expect(note).toBe(ALERT);
+    expect(standIns.zabbix.acknowledgements(story.problemId)).toEqual([ALERT]);
+    const tickets = story.monitoringTickets();
+    expect(tickets).toHaveLength(1);
+    expect(ticket.company.name).toBe(CLIENT);
+    expect(ticket.configurationIds).toHaveLength(1);
+    expect(ticket.summary).toContain(HOST);
+    const description = ticket.notes.find((n) => n.detailDescriptionFlag)!.text;
+    expect(description).toContain(KB);
+    expect(description).toContain('MSSQLSERVER');
+    expect(description).toMatch(/\/api\/v1\/incidents\/[0-9a-f-]+\/rollback/);
+    const incident = (await story.incident('open'))!;
+    expect(incident.details.deviceDown).toBe(true);
+    expect(incident.tickets).toEqual([
+      expect.objectContaining({ relation: 'incident-ticket', externalId: String(ticket.id) }),
+    ]);
+  });
+
+  it('links the user ticket the practice opened and notes both tickets', async () => {
+    const incident = await story.userCalls();
+    expect(incident.tickets.map((x) => x.relation).sort()).toEqual([
+      'incident-ticket',
+      'user-ticket',
+    ]);
+    const user = standIns.connectwiseManage.tickets().find((x) => x.id === story.userTicket)!;
+    expect(user.summary).toBe(USER_TICKET);
+    expect(user.notes.some((n) => n.text.includes('/api/v1/incidents/'))).toBe(true);
+    const [ours] = story.monitoringTickets();
+    expect(ours.notes.some((n) => n.text.includes(String(story.userTicket)))).toBe(true);
+  });
+
+  it('resolves on recovery: notes Zabbix, notes and closes the one ticket', async () => {
+    const { incident, ticket, notes } = await story.recovery();
+    expect(incident.state).toBe('resolved');
+    expect(notes).toHaveLength(2);
+    expect(notes[1]).toContain('recovered');
+    expect(ticket.status.name).toBe('>Closed');
+    expect(ticket.notes.at(-1)!.text).toContain('Resolved');
+    expect(story.monitoringTickets()).toHaveLength(1);
+    expect(standIns.connectwiseManage.tickets()).toHaveLength(2);
+    const alerts = await standIns.zabbix.alertsSent();
+    expect(alerts.map((a) => [a.status, a.result])).toEqual([
+      [202, 'OK'],
+      [202, 'OK'],
+    ]);
+  });
+});
