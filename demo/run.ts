@@ -83,7 +83,14 @@ async function play(standIns: StandIns, switchboard: SwitchboardChild): Promise<
   await story.userCalls();
   say(`    User ticket #${story.userTicket} is linked to the incident; both tickets got a note.`);
 
-  step(6, 'The technician starts MSSQLSERVER through NinjaOne; Zabbix sees the server again');
+  step(6, `The technician confirms ${KB} as the cause and clicks rollback`);
+  const { run } = await story.rollback();
+  say(
+    `    NinjaOne ran library script ${run.body.id} on device ${run.deviceId} with "${run.body.parameters}" (run as ${run.body.runAs}).`,
+  );
+  say('    The finished uninstall came back through the NinjaOne poll onto the incident timeline.');
+
+  step(7, 'The technician starts MSSQLSERVER through NinjaOne; Zabbix sees the server again');
   const recovered = await story.recovery();
   printIncident(recovered.incident);
   say(`    Notes on Zabbix problem ${story.problemId}:`);

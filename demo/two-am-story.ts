@@ -1,4 +1,4 @@
-import type { StandIns, TicketSnapshot } from './stand-ins';
+import type { ScriptRunRequest, StandIns, TicketSnapshot } from './stand-ins';
 import { MONITORING_BOARD } from './stand-ins/connectwise-manage.state';
 
 /**
@@ -26,7 +26,13 @@ export interface IncidentView {
   cause: string;
   confidence?: number;
   details: { failed: string[]; deviceDown: boolean };
-  suspects: { kind: string; patchId: string | null; reasons: string[] }[];
+  suspects: {
+    id: string;
+    kind: string;
+    patchId: string | null;
+    reasons: string[];
+    status: string;
+  }[];
   tickets: { relation: string; externalId: string | null }[];
   timeline: { at: string; kind: string; text: string }[];
 }
@@ -250,6 +256,29 @@ export class TwoAmStory {
       cw.tickets().find((t) => t.id === this.userTicket && t.notes.length > 0),
     );
     return incident;
+  }
+
+  /**
+   * The technician confirms the KB as the cause and clicks rollback: Switchboard runs the
+   * uninstall script through NinjaOne, and the finished uninstall comes back on the timeline.
+   */
+  async rollback(): Promise<{ run: ScriptRunRequest; incident: IncidentView }> {
+    const rmm = this.standIns.ninjaone;
+    const open = await this.incident('open');
+    const kb = open?.suspects.find((s) => s.patchId === KB);
+    if (!open || !kb) throw new Error(`demo: no open incident with ${KB} as a suspect`);
+    await this.ok('POST', `/api/v1/incidents/${open.id}/suspects/${kb.id}/confirm`);
+    await this.ok('POST', `/api/v1/incidents/${open.id}/rollback`);
+    const run = await waitFor('the rollback script run in NinjaOne', async () =>
+      rmm.scriptRuns().find((r) => r.deviceId === this.ninjaDevice),
+    );
+    rmm.rollbackCompleted(this.ninjaDevice, KB);
+    await this.poll('ninjaone');
+    const incident = await waitFor('the rollback on the timeline', async () => {
+      const found = await this.incident('mitigating');
+      return found?.timeline.some((e) => e.kind === 'rolled-back') ? found : undefined;
+    });
+    return { run, incident };
   }
 
   /** The technician starts SQL Server through NinjaOne; Zabbix sees the server answer again. */

@@ -68,6 +68,11 @@ export interface ConnectorContext<S> {
   webhookSecret?: string;
   /** Where the vendor should send webhooks for this instance, when known. */
   webhookUrl?: string;
+  /**
+   * Stores a new value of one of the instance's secret settings, encrypted, for every replica
+   * and restart (a vendor that rotates a refresh token on each renewal needs this).
+   */
+  saveSecret?: (name: string, value: string) => Promise<void>;
 }
 
 export interface Connector {

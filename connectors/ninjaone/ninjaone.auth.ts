@@ -41,13 +41,14 @@ function oauthCode(err: unknown): string | undefined {
 export class NinjaOneTokens {
   private readonly cached = new Map<NinjaOneGrant, CachedToken>();
   private readonly inFlight = new Map<NinjaOneGrant, Promise<string>>();
-  /** NinjaOne may rotate refresh tokens; the newest one lives here for this process. */
+  /** NinjaOne may rotate refresh tokens: the newest one, also saved on the instance. */
   private refreshToken: string | undefined;
 
   constructor(
     private readonly http: AxiosInstance,
     private readonly settings: NinjaOneSettings,
     private readonly clock: () => Date,
+    private readonly saveSecret?: (name: string, value: string) => Promise<void>,
   ) {
     this.refreshToken = settings.refreshToken;
   }
@@ -111,7 +112,11 @@ export class NinjaOneTokens {
     const value = body.str('access_token');
     const lifetime = body.optInt('expires_in') ?? FALLBACK_LIFETIME_S;
     const rotated = body.optStr('refresh_token');
-    if (grant === 'user' && rotated) this.refreshToken = rotated;
+    if (grant === 'user' && rotated && rotated !== this.refreshToken) {
+      this.refreshToken = rotated;
+      // The old one may be dead now: lose the new one and rollback needs a new consent.
+      await this.saveSecret?.('refreshToken', rotated);
+    }
     this.cached.set(grant, { value, expiresAt: this.clock().getTime() + lifetime * 1000 });
     return value;
   }

@@ -48,8 +48,9 @@ export class NinjaOneClient {
     private readonly http: AxiosInstance,
     settings: NinjaOneSettings,
     clock: () => Date,
+    saveSecret?: (name: string, value: string) => Promise<void>,
   ) {
-    this.tokens = new NinjaOneTokens(http, settings, clock);
+    this.tokens = new NinjaOneTokens(http, settings, clock, saveSecret);
     this.baseURL = apiBase(settings);
   }
 

@@ -24,7 +24,7 @@ export class NinjaOneConnector implements Connector {
   private readonly actions: NinjaOneActions;
 
   constructor(private readonly ctx: ConnectorContext<NinjaOneSettings>) {
-    this.client = new NinjaOneClient(ctx.http, ctx.settings, ctx.clock);
+    this.client = new NinjaOneClient(ctx.http, ctx.settings, ctx.clock, ctx.saveSecret);
     this.pulls = new NinjaOnePulls(this.client, ctx.settings.pageSize, ctx.clock);
     this.actions = new NinjaOneActions(this.client, ctx.settings, ctx.clock);
   }

@@ -143,6 +143,7 @@ interface ConnectOptions {
   clock?: () => Date;
   timeoutMs?: number;
   webhookSecret?: string;
+  saveSecret?: (name: string, value: string) => Promise<void>;
 }
 
 function connect(options: ConnectOptions = {}): NinjaOneConnector {
@@ -155,6 +156,7 @@ function connect(options: ConnectOptions = {}): NinjaOneConnector {
     clock: options.clock ?? ctx.clock,
     http: options.timeoutMs ? createHttp({ timeoutMs: options.timeoutMs }) : ctx.http,
     webhookSecret: 'webhookSecret' in options ? options.webhookSecret : ctx.webhookSecret,
+    saveSecret: options.saveSecret,
   }) as NinjaOneConnector;
 }
 
@@ -750,10 +752,29 @@ describe('NinjaOne runRollback', () => {
     tokenEndpoint(userForm(userTokenFixture.refresh_token), ['tok-user-2'], userTokenFixture);
     scriptRun('tok-user-1').reply(204);
     scriptRun('tok-user-2').reply(204);
-    const connector = connect({ clock: () => now });
+    const saved: [string, string][] = [];
+    const connector = connect({
+      clock: () => now,
+      saveSecret: async (name, value) => void saved.push([name, value]),
+    });
     await connector.runRollback({ id: '1043' }, 'KB5046616');
     now = new Date(now.getTime() + 2 * 3_600_000);
     await connector.runRollback({ id: '1043' }, '5046616');
+    expect(nock.isDone()).toBe(true);
+    // Saved on the instance once, when it changed, so a restart does not use the dead one.
+    expect(saved).toEqual([['refreshToken', userTokenFixture.refresh_token]]);
+  });
+
+  it('fails the call, not silently, when the rotated refresh token cannot be saved', async () => {
+    tokenEndpoint(userForm(REFRESH_TOKEN), ['tok-user-1'], userTokenFixture);
+    const connector = connect({
+      saveSecret: async () => {
+        throw new Error('database unavailable');
+      },
+    });
+    await expect(connector.runRollback({ id: '1043' }, 'KB5046616')).rejects.toThrow(
+      'database unavailable',
+    );
     expect(nock.isDone()).toBe(true);
   });
 

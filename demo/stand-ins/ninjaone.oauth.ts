@@ -13,6 +13,12 @@ export interface NinjaOneApp {
   scopes: string[];
   /** The refresh token an admin's authorization-code login would have produced. */
   refreshToken: string;
+  /**
+   * Each renewal hands out a new refresh token and kills the old one. Whether NinjaOne does
+   * this is unconfirmed (api doc §2.3), so it is off by default; on, it proves Switchboard
+   * keeps the newest one.
+   */
+  rotateRefreshTokens?: boolean;
 }
 
 export interface IssuedToken {
@@ -51,8 +57,8 @@ export class NinjaOneOAuth {
       case 'refresh_token':
         if (form.get('refresh_token') !== this.app.refreshToken)
           return oauthError(400, 'invalid_grant', 'Invalid refresh token');
-        // No rotation: whether NinjaOne rotates is unconfirmed, and a stable token keeps the
-        // demo working across Switchboard restarts.
+        if (this.app.rotateRefreshTokens)
+          this.app.refreshToken = randomBytes(24).toString('base64url');
         return this.issue('user', [...this.app.scopes, 'offline_access'], this.app.refreshToken);
       default:
         return oauthError(400, 'unsupported_grant_type', 'client_credentials or refresh_token');

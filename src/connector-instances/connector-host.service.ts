@@ -4,7 +4,7 @@ import type { Connector, ConnectorDefinition } from '../../connectors/contract/c
 import { parseSettings } from '../../connectors/contract/settings';
 import { createHttp } from '../../connectors/shared/http';
 import { AppConfig } from '../config/app-config';
-import { decryptJson } from '../common/crypto';
+import { decryptJson, encryptJson } from '../common/crypto';
 import { CLOCK, type Clock } from '../common/tokens';
 import { ConnectorRegistry } from './connector-registry.service';
 import { ConnectorInstance } from './entities/connector-instance.entity';
@@ -50,6 +50,31 @@ export class ConnectorHost {
       : undefined;
   }
 
+  /**
+   * A secret the vendor replaced (a rotated refresh token), stored encrypted under a row lock so
+   * a concurrent save or API update is not lost. updated_at moves, so every replica rebuilds
+   * its connector from the new value.
+   */
+  async saveSecret(instanceId: string, name: string, value: string): Promise<void> {
+    await this.ds.transaction(async (m) => {
+      const [row]: { secrets_enc: string | null }[] = await m.query(
+        `SELECT secrets_enc FROM connector_instance WHERE id = $1 FOR UPDATE`,
+        [instanceId],
+      );
+      if (!row) return;
+      const key = this.config.secretKey;
+      const secrets = row.secrets_enc
+        ? decryptJson<Record<string, unknown>>(key, instanceId, row.secrets_enc)
+        : {};
+      secrets[name] = value;
+      await m.query(
+        `UPDATE connector_instance SET secrets_enc = $1, updated_at = now() WHERE id = $2`,
+        [encryptJson(key, instanceId, secrets), instanceId],
+      );
+    });
+    this.rows.delete(instanceId);
+  }
+
   /** The connector for an instance; rebuilt when the instance row changed. */
   live(instance: ConnectorInstance): LiveConnector {
     const stamp = new Date(instance.updatedAt).getTime();
@@ -68,6 +93,7 @@ export class ConnectorHost {
       clock: this.clock,
       webhookSecret: this.webhookSecret(instance),
       webhookUrl: this.webhookUrl(instance.id),
+      saveSecret: (name, value) => this.saveSecret(instance.id, name, value),
     });
     const live = { instance, definition, connector };
     this.cache.set(instance.id, { stamp, live });

@@ -1,5 +1,7 @@
 import { startStandIns, trustInThisProcess, type StandIns } from '../../demo/stand-ins';
 import { CLIENT, HOST, KB, TwoAmStory, USER_TICKET } from '../../demo/two-am-story';
+import { ConnectorHost } from '../../src/connector-instances/connector-host.service';
+import { ConnectorInstance } from '../../src/connector-instances/entities/connector-instance.entity';
 import { startTestApp, type TestApp } from '../support/app';
 
 const ALERT =
@@ -81,6 +83,23 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
     expect(user.notes.some((n) => n.text.includes('/api/v1/incidents/'))).toBe(true);
     const [ours] = story.monitoringTickets();
     expect(ours.notes.some((n) => n.text.includes(String(story.userTicket)))).toBe(true);
+  });
+
+  it('rolls back the confirmed KB through NinjaOne, keeping the rotated refresh token', async () => {
+    standIns.ninjaone.app.rotateRefreshTokens = true;
+    const first = standIns.ninjaone.app.refreshToken;
+    const { run, incident } = await story.rollback();
+    expect(run.body).toMatchObject({ type: 'SCRIPT', id: 311, parameters: '-KB 5034441' });
+    expect(incident.state).toBe('mitigating');
+    expect(incident.suspects.find((s) => s.patchId === KB)?.status).toBe('confirmed');
+    // NinjaOne killed the first refresh token; the instance now holds the one it handed out.
+    const current = standIns.ninjaone.app.refreshToken;
+    expect(current).not.toBe(first);
+    const host = t.app.get(ConnectorHost);
+    const row = await t.db.dataSource
+      .getRepository(ConnectorInstance)
+      .findOneByOrFail({ id: story.instances.ninjaone });
+    expect(host.secrets(row)).toMatchObject({ refreshToken: current });
   });
 
   it('resolves on recovery: notes Zabbix, notes and closes the one ticket', async () => {
