@@ -16,6 +16,7 @@ import { DataSource, In } from 'typeorm';
 import { CurrentPrincipal, RequireRole, UnscopedOnly, type Principal } from '../access/principal';
 import { AuditService } from '../audit/audit.service';
 import { notFound } from '../common/api-errors';
+import { RoutingService } from './routing.service';
 import { RulesService } from './rules.service';
 import { ConnectorInstance } from '../connector-instances/entities/connector-instance.entity';
 import { Client } from '../inventory/entities/client.entity';
@@ -39,6 +40,7 @@ export class CorrelationSettingsController {
     private readonly ds: DataSource,
     private readonly audit: AuditService,
     private readonly rulesService: RulesService,
+    private readonly routing: RoutingService,
   ) {}
 
   private async client(who: Principal, id: string): Promise<Client> {
@@ -172,6 +174,7 @@ export class CorrelationSettingsController {
         m,
       );
     });
+    this.routing.forgetRoutes();
     return this.routes(who, clientId);
   }
 

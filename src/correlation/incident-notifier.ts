@@ -13,6 +13,8 @@ import { IncidentViewBuilder } from './incident-view.builder';
 import { RoutingService } from './routing.service';
 
 type Priority = TicketDraft['priority'];
+/** An alert linked to an incident: the monitoring instance and its problem id. */
+type AlertTarget = Pick<AlertLink, 'instanceId' | 'problemId'>;
 
 /**
  * Turns incident decisions into outbox messages, in the caller's transaction: notes on the
@@ -40,8 +42,9 @@ export class IncidentNotifier {
     decision: string,
     text: string,
     only?: { instanceId: string; problemId: string },
+    known?: AlertTarget[],
   ) {
-    const links = await m.getRepository(AlertLink).findBy({ incidentId: incident.id });
+    const links = known ?? (await m.getRepository(AlertLink).findBy({ incidentId: incident.id }));
     for (const link of links) {
       if (only && (link.instanceId !== only.instanceId || link.problemId !== only.problemId))
         continue;
@@ -86,6 +89,7 @@ export class IncidentNotifier {
     incident: Incident,
     view: IncidentView,
     decision: string,
+    fresh: boolean,
   ) {
     const instances = await this.routing.forClient(
       m,
@@ -94,11 +98,13 @@ export class IncidentNotifier {
       'tickets.write',
     );
     for (const instance of instances) {
-      const existing = await m.getRepository(TicketLink).findOneBy({
-        incidentId: incident.id,
-        instanceId: instance.id,
-        relation: 'incident-ticket',
-      });
+      const existing = fresh
+        ? null
+        : await m.getRepository(TicketLink).findOneBy({
+            incidentId: incident.id,
+            instanceId: instance.id,
+            relation: 'incident-ticket',
+          });
       const linkId = existing?.id ?? randomUUID();
       if (!existing) {
         await m.getRepository(TicketLink).insert({
@@ -136,11 +142,21 @@ export class IncidentNotifier {
     }
   }
 
-  async opened(m: EntityManager, incident: Incident, decision: string): Promise<void> {
+  /**
+   * `fresh`: the incident was created in this transaction with exactly `fresh.alerts` linked,
+   * so nothing needs looking up (each lookup is a round trip on the way to a decision).
+   */
+  async opened(
+    m: EntityManager,
+    incident: Incident,
+    decision: string,
+    fresh?: { alerts: AlertTarget[] },
+  ): Promise<void> {
     if (incident.suppressed) return;
     const view = await this.views.build(m, incident);
-    await this.alertNotes(m, incident, decision, this.renderer.render('alert-note/opened', view));
-    await this.openTickets(m, incident, view, decision);
+    const text = this.renderer.render('alert-note/opened', view);
+    await this.alertNotes(m, incident, decision, text, undefined, fresh?.alerts);
+    await this.openTickets(m, incident, view, decision, Boolean(fresh));
   }
 
   /** A new fact: notes on the ticket(s); the opening text on a newly linked problem. */
@@ -214,7 +230,7 @@ export class IncidentNotifier {
     );
     // Upsert is idempotent on the incident key: it finds the existing ticket, and opens one in
     // a helpdesk routed to this client since.
-    await this.openTickets(m, incident, view, `${decision}:reopen`);
+    await this.openTickets(m, incident, view, `${decision}:reopen`, false);
   }
 
   async linkedUserTicket(

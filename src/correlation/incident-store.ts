@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type EntityManager, Not } from 'typeorm';
+import { type EntityManager, MoreThanOrEqual, Not } from 'typeorm';
 import { DeviceTimeline } from './config.entities';
 import { IncidentTimeline } from '../incidents/entities/incident-timeline.entity';
 import { Incident } from '../incidents/entities/incident.entity';
@@ -17,21 +17,24 @@ export function openIncidentOf(m: EntityManager, deviceId: string): Promise<Inci
   return m.getRepository(Incident).findOne({ where: { deviceId, state: Not('resolved') } });
 }
 
-export async function recentlyResolvedOf(
+/**
+ * The device's open incident or, when it has none, the one resolved since `resolvedSince`
+ * (newest first): one statement for what an outage needs to know before anything else.
+ */
+export async function currentOrRecentOf(
   m: EntityManager,
   deviceId: string,
-  since: Date,
+  resolvedSince: Date,
 ): Promise<Incident | null> {
-  return m
-    .getRepository(Incident)
-    .createQueryBuilder('i')
-    .where('i.device_id = :deviceId AND i.state = :state AND i.resolved_at >= :since', {
-      deviceId,
-      state: 'resolved',
-      since,
-    })
-    .orderBy('i.resolved_at', 'DESC')
-    .getOne();
+  const [found] = await m.getRepository(Incident).find({
+    where: [
+      { deviceId, state: Not('resolved') },
+      { deviceId, state: 'resolved', resolvedAt: MoreThanOrEqual(resolvedSince) },
+    ],
+    order: { resolvedAt: { direction: 'DESC', nulls: 'FIRST' } },
+    take: 1,
+  });
+  return found ?? null;
 }
 
 export async function addTimeline(

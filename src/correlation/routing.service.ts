@@ -12,6 +12,7 @@ import { ClientRoute, type RoutePurpose } from './config.entities';
 @Injectable()
 export class RoutingService {
   private instances: { rows: ConnectorInstance[]; until: number } | null = null;
+  private routes: { rows: ClientRoute[]; until: number } | null = null;
 
   constructor(private readonly registry: ConnectorRegistry) {}
 
@@ -21,6 +22,19 @@ export class RoutingService {
     const rows = await m.getRepository(ConnectorInstance).find({ order: { createdAt: 'ASC' } });
     this.instances = { rows, until: Date.now() + 1000 };
     return rows;
+  }
+
+  /** Routes are configuration, changed by hand: kept for a second like the instances. */
+  private async allRoutes(m: EntityManager): Promise<ClientRoute[]> {
+    if (this.routes && this.routes.until > Date.now()) return this.routes.rows;
+    const rows = await m.getRepository(ClientRoute).find();
+    this.routes = { rows, until: Date.now() + 1000 };
+    return rows;
+  }
+
+  /** This replica changed the routes: use them now (others within a second). */
+  forgetRoutes(): void {
+    this.routes = null;
   }
 
   private able(instance: ConnectorInstance, capability: Capability): boolean {
@@ -38,7 +52,9 @@ export class RoutingService {
   ): Promise<ConnectorInstance[]> {
     const all = await this.allInstances(m);
     if (clientId) {
-      const routes = await m.getRepository(ClientRoute).findBy({ clientId, purpose });
+      const routes = (await this.allRoutes(m)).filter(
+        (r) => r.clientId === clientId && r.purpose === purpose,
+      );
       if (routes.length > 0) {
         const ids = new Set(routes.map((r) => r.instanceId));
         return all.filter((i) => ids.has(i.id) && this.able(i, capability));
@@ -73,21 +89,13 @@ export class RoutingService {
     clientId: string | null,
     deviceId: string | null,
   ) {
-    const [client] = clientId
-      ? await m.query(
-          `SELECT external_id FROM client_link WHERE instance_id = $1 AND client_id = $2 LIMIT 1`,
-          [instanceId, clientId],
-        )
-      : [];
-    const [device] = deviceId
-      ? await m.query(
-          `SELECT external_id FROM device_link WHERE instance_id = $1 AND device_id = $2 AND external_id IS NOT NULL LIMIT 1`,
-          [instanceId, deviceId],
-        )
-      : [];
-    return {
-      client: (client?.external_id as string | undefined) ?? undefined,
-      device: (device?.external_id as string | undefined) ?? undefined,
-    };
+    if (!clientId && !deviceId) return { client: undefined, device: undefined };
+    const [row]: { client: string | null; device: string | null }[] = await m.query(
+      `SELECT
+         (SELECT external_id FROM client_link WHERE instance_id = $1 AND client_id = $2 LIMIT 1) AS client,
+         (SELECT external_id FROM device_link WHERE instance_id = $1 AND device_id = $3 AND external_id IS NOT NULL LIMIT 1) AS device`,
+      [instanceId, clientId, deviceId],
+    );
+    return { client: row.client ?? undefined, device: row.device ?? undefined };
   }
 }

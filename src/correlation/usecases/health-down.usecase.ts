@@ -9,8 +9,7 @@ import {
   addDeviceTimeline,
   addTimeline,
   linkAlert,
-  openIncidentOf,
-  recentlyResolvedOf,
+  currentOrRecentOf,
   saveDetails,
 } from '../incident-store';
 import { IncidentNotifier } from '../incident-notifier';
@@ -52,7 +51,12 @@ export class HealthDownUseCase {
         `Ignored ${label(event)}: a later recovery is already known.`,
       );
 
-    const current = await openIncidentOf(m, device.id);
+    const latest = await currentOrRecentOf(
+      m,
+      device.id,
+      new Date(at.getTime() - rules.recurrenceHours * 3_600_000),
+    );
+    const current = latest?.state !== 'resolved' ? latest : null;
     if (current) {
       const d = details(current.details);
       const newSubject = event.subject && !d.failed.includes(event.subject);
@@ -145,11 +149,8 @@ export class HealthDownUseCase {
       }
     }
 
-    const recent = await recentlyResolvedOf(
-      m,
-      device.id,
-      new Date(at.getTime() - rules.recurrenceHours * 3_600_000),
-    );
+    // The expected-reboot path above changes no incident, so `latest` still holds.
+    const recent = latest?.state === 'resolved' ? latest : null;
     const suppressedReason = await this.maintenance(m, device, at);
     if (recent) {
       const d = details(recent.details);

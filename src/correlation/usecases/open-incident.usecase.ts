@@ -188,7 +188,9 @@ export class OpenIncidentUseCase {
       top?.patchId && top.kind === 'patch'
         ? await this.wave.run(m, incident, top.patchId, rules)
         : incident;
-    await this.notifier.opened(m, grouped, decision);
+    await this.notifier.opened(m, grouped, decision, {
+      alerts: event.problemId ? [{ instanceId: event.instanceId, problemId: event.problemId }] : [],
+    });
     return grouped;
   }
 }
