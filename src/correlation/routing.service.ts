@@ -17,8 +17,13 @@ export class RoutingService {
   constructor(private readonly registry: ConnectorRegistry) {}
 
   /** Instances change rarely and every decision needs them: kept for a second. */
-  private async allInstances(m: EntityManager): Promise<ConnectorInstance[]> {
-    if (this.instances && this.instances.until > Date.now()) return this.instances.rows;
+  private async allInstances(
+    m: EntityManager,
+    mustHave: string[] = [],
+  ): Promise<ConnectorInstance[]> {
+    const cached = this.instances && this.instances.until > Date.now() ? this.instances.rows : null;
+    // A route to an instance created within the second must not go unserved.
+    if (cached && mustHave.every((id) => cached.some((i) => i.id === id))) return cached;
     const rows = await m.getRepository(ConnectorInstance).find({ order: { createdAt: 'ASC' } });
     this.instances = { rows, until: Date.now() + 1000 };
     return rows;
@@ -50,16 +55,12 @@ export class RoutingService {
     purpose: RoutePurpose,
     capability: Capability,
   ): Promise<ConnectorInstance[]> {
-    const all = await this.allInstances(m);
-    if (clientId) {
-      const routes = (await this.allRoutes(m)).filter(
-        (r) => r.clientId === clientId && r.purpose === purpose,
-      );
-      if (routes.length > 0) {
-        const ids = new Set(routes.map((r) => r.instanceId));
-        return all.filter((i) => ids.has(i.id) && this.able(i, capability));
-      }
-    }
+    const routes = clientId
+      ? (await this.allRoutes(m)).filter((r) => r.clientId === clientId && r.purpose === purpose)
+      : [];
+    const ids = routes.map((r) => r.instanceId);
+    const all = await this.allInstances(m, ids);
+    if (ids.length > 0) return all.filter((i) => ids.includes(i.id) && this.able(i, capability));
     return all.filter((i) => this.able(i, capability));
   }
 

@@ -251,4 +251,48 @@ describe('correlation situations', () => {
       expect.objectContaining({ action: 'rules.override', targetId: client }),
     );
   });
+
+  it('opens the ticket only in the helpdesk routed to the client, at once after the change', async () => {
+    const second = await t.api<{ id: string }>('POST', '/api/v1/connectors', {
+      kind: 'fake-helpdesk',
+      name: 'second helpdesk',
+      settings: { baseUrl: vendor.url },
+    });
+    expect(second.status).toBe(201);
+    await monitor({
+      problemId: 'ROUTE-0',
+      status: 'ok',
+      at: ago(30),
+      client: 'Routed Co',
+      host: 'ROUTED-1',
+      service: 'Spooler',
+    });
+    await settle();
+    const client = (
+      await t.db.dataSource.query(`SELECT id FROM client WHERE name = 'Routed Co'`)
+    )[0].id as string;
+    const put = await t.api('PUT', `/api/v1/clients/${client}/routes`, {
+      tickets: [second.body.id],
+    });
+    expect(put.status).toBe(200);
+    await monitor({
+      problemId: 'ROUTE-1',
+      status: 'problem',
+      at: ago(1),
+      client: 'Routed Co',
+      host: 'ROUTED-1',
+      service: 'Spooler',
+    });
+    await settle();
+    const [item] = (await incidents(`?clientId=${client}`)).items;
+    const incident = (
+      await t.api<{ outbox: { action: string; instanceId: string }[] }>(
+        'GET',
+        `/api/v1/incidents/${item.id}`,
+      )
+    ).body;
+    expect(incident.outbox.filter((o) => o.action === 'upsertTicket')).toEqual([
+      expect.objectContaining({ instanceId: second.body.id }),
+    ]);
+  });
 });
