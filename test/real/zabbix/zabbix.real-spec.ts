@@ -25,6 +25,14 @@ import type { ZabbixSettings } from '../../../connectors/zabbix/zabbix.settings'
 import { eventually, reloadConfigCache, ZabbixAdmin } from './zabbix-admin';
 import { sendUntilProcessed } from './zabbix-sender';
 import { WebhookListener } from './webhook-listener';
+import {
+  createApiToken,
+  createServiceHost,
+  dropObjects,
+  notifyThroughMedia,
+  SERVICE_ITEM_KEY,
+  type ZabbixObjects,
+} from './zabbix-objects';
 
 jest.setTimeout(120_000);
 
@@ -37,7 +45,7 @@ const trapper = { host: trapperHost, port: Number(trapperPort) };
 const run = `sb${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const groupName = `Customers/Acme Dental ${run}`;
 const hostName = `${run}-sql01`;
-const itemKey = 'service_state[MSSQLSERVER]';
+const itemKey = SERVICE_ITEM_KEY;
 const webhookSecret = `whsec-${run}-0123456789`;
 const mediaExport = join(
   __dirname,
@@ -97,17 +105,7 @@ function health(events: CanonicalEvent[]): HealthSeen[] {
 describe('zabbix connector against a real Zabbix 6.0', () => {
   const admin = new ZabbixAdmin(url);
   const listener = new WebhookListener();
-  const created: {
-    groupid?: string;
-    hostid?: string;
-    triggerid?: string;
-    tokenid?: string;
-    mediatypeid?: string;
-    usrgrpid?: string;
-    userid?: string;
-    actionid?: string;
-  } = {};
-  let adminUserid = '';
+  const created: ZabbixObjects = {};
   let apiToken = '';
   let listenerUrl = '';
   let healthCursor: string | null = null;
@@ -118,11 +116,6 @@ describe('zabbix connector against a real Zabbix 6.0', () => {
   beforeAll(async () => {
     if (!url) throw new Error('ZABBIX_URL is not set: run test/real/zabbix/setup.sh first');
     await admin.login('Admin', 'zabbix');
-    const [me] = await admin.call<{ userid: string }[]>('user.get', {
-      output: ['userid'],
-      filter: { username: 'Admin' },
-    });
-    adminUserid = me.userid;
     listenerUrl = await listener.start();
   });
 
@@ -132,16 +125,7 @@ describe('zabbix connector against a real Zabbix 6.0', () => {
       const bodies = listener.received.map((r) => r.body);
       writeFileSync(join(recordDir, 'webhooks.json'), JSON.stringify(bodies, null, 2));
     }
-    const drop = async (method: string, id: string | undefined) => {
-      if (id) await admin.call(method, [id]).catch(() => undefined);
-    };
-    await drop('action.delete', created.actionid);
-    await drop('user.delete', created.userid);
-    await drop('usergroup.delete', created.usrgrpid);
-    await drop('host.delete', created.hostid);
-    await drop('hostgroup.delete', created.groupid);
-    await drop('token.delete', created.tokenid);
-    await drop('mediatype.delete', created.mediatypeid);
+    await dropObjects(admin, created);
     await admin.logout().catch(() => undefined);
   });
 
@@ -156,13 +140,7 @@ describe('zabbix connector against a real Zabbix 6.0', () => {
   });
 
   it('works with an API token made by token.create + token.generate', async () => {
-    const { tokenids } = await admin.call<{ tokenids: string[] }>('token.create', {
-      name: `switchboard-${run}`,
-      userid: adminUserid,
-    });
-    created.tokenid = tokenids[0];
-    const [generated] = await admin.call<{ token: string }[]>('token.generate', tokenids);
-    apiToken = generated.token;
+    apiToken = await createApiToken(admin, created, `switchboard-${run}`);
     expect(apiToken).toMatch(/^[0-9a-f]{64}$/);
     const report = await connectorWith({ apiToken }).check();
     expect(report.devices).toEqual({ status: 'ok' });
@@ -172,34 +150,12 @@ describe('zabbix connector against a real Zabbix 6.0', () => {
   });
 
   it('maps the host group and host through pullDevices + normalize, page by page', async () => {
-    const group = await admin.call<{ groupids: string[] }>('hostgroup.create', { name: groupName });
-    created.groupid = group.groupids[0];
-    const host = await admin.call<{ hostids: string[] }>('host.create', {
+    await createServiceHost(admin, created, {
+      group: groupName,
       host: hostName,
-      name: `SQL 01 (${run})`,
-      groups: [{ groupid: created.groupid }],
-      interfaces: [
-        { type: 1, main: 1, useip: 1, ip: '10.20.4.31', dns: 'sql01.acme.example', port: '10050' },
-      ],
-      inventory_mode: 0,
-      inventory: { os: 'Windows Server 2019', serialno_a: 'CZ1234X9' },
+      visible: `SQL 01 (${run})`,
     });
-    created.hostid = host.hostids[0];
-    const item = await admin.call<{ itemids: string[] }>('item.create', {
-      hostid: created.hostid,
-      name: 'MSSQLSERVER state (1 running, 0 stopped)',
-      key_: itemKey,
-      type: 2,
-      value_type: 3,
-    });
-    expect(item.itemids).toHaveLength(1);
-    const trigger = await admin.call<{ triggerids: string[] }>('trigger.create', {
-      description: 'MSSQLSERVER is not running on {HOST.NAME}',
-      expression: `last(/${hostName}/${itemKey})=0`,
-      priority: 4,
-      tags: [{ tag: 'service', value: 'MSSQLSERVER' }],
-    });
-    created.triggerid = trigger.triggerids[0];
+    expect(created.triggerid).toMatch(/^\d+$/);
     await reloadConfigCache(serverConf);
 
     const connector = connectorWith({ apiToken, pageSize: 1 });
@@ -251,46 +207,7 @@ describe('zabbix connector against a real Zabbix 6.0', () => {
     );
     await admin.call('mediatype.update', { mediatypeid: media.mediatypeid, parameters });
 
-    // Zabbix notifies only users who may read the host, and never the user who acted.
-    const usergroup = await admin.call<{ usrgrpids: string[] }>('usergroup.create', {
-      name: `switchboard-${run}`,
-      rights: [{ permission: 2, id: created.groupid }],
-    });
-    created.usrgrpid = usergroup.usrgrpids[0];
-    const user = await admin.call<{ userids: string[] }>('user.create', {
-      username: `switchboard-${run}`,
-      passwd: `Pw-${run}-${Math.random().toString(36).slice(2)}`,
-      roleid: '1',
-      usrgrps: [{ usrgrpid: created.usrgrpid }],
-      medias: [
-        {
-          mediatypeid: media.mediatypeid,
-          sendto: listenerUrl,
-          active: 0,
-          severity: 63,
-          period: '1-7,00:00-24:00',
-        },
-      ],
-    });
-    created.userid = user.userids[0];
-    const message = {
-      opmessage: { default_msg: 1, mediatypeid: media.mediatypeid },
-      opmessage_usr: [{ userid: created.userid }],
-    };
-    const action = await admin.call<{ actionids: string[] }>('action.create', {
-      name: `switchboard-${run}`,
-      eventsource: 0,
-      status: 0,
-      esc_period: '1h',
-      filter: {
-        evaltype: 0,
-        conditions: [{ conditiontype: 0, operator: 0, value: created.groupid }],
-      },
-      operations: [{ operationtype: 0, ...message }],
-      recovery_operations: [{ operationtype: 0, ...message }],
-      update_operations: [{ operationtype: 0, ...message }],
-    });
-    created.actionid = action.actionids[0];
+    await notifyThroughMedia(admin, created, { run, sendTo: listenerUrl });
     await reloadConfigCache(serverConf);
     // Actions are matched when an event is created. A forced reload asked for while another is
     // still running is dropped (seen under CI load: one reload in the log, no webhook ever), so
