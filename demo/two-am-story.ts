@@ -304,6 +304,33 @@ export class TwoAmStory {
     return { incident, ticket, notes };
   }
 
+  /**
+   * An hour later SQL Server stops again: Zabbix raises the problem anew, and the resolved
+   * incident and its closed ticket are reopened rather than duplicated.
+   */
+  async recurrence(): Promise<{ incident: IncidentView; ticket: TicketSnapshot }> {
+    const zabbix = this.standIns.zabbix;
+    // Zabbix clocks are whole seconds: in the same second as the recovery the problem would
+    // look older than it, and an outage older than its recovery is rightly ignored.
+    await sleep(1100);
+    this.problemId = zabbix.raiseProblem(
+      this.zabbixHost,
+      `"SQL Server (MSSQLSERVER)" (MSSQLSERVER) is not running`,
+      { service: 'MSSQLSERVER' },
+    );
+    await this.mediaDelivered();
+    const incident = await waitFor('the incident to reopen', async () => {
+      const found = await this.incident('open');
+      return found?.timeline.some((e) => e.kind === 'recurred') ? found : undefined;
+    });
+    const ticket = await waitFor('the ticket to reopen', async () =>
+      this.monitoringTickets().find(
+        (t) => !t.closedFlag && t.notes.some((n) => /recur/i.test(n.text)),
+      ),
+    );
+    return { incident, ticket };
+  }
+
   /** Tickets Switchboard opened (the Monitoring board), not the user's. */
   monitoringTickets(): TicketSnapshot[] {
     return this.standIns.connectwiseManage.tickets().filter((t) => t.board.id === MONITORING_BOARD);

@@ -83,6 +83,30 @@ export class ManageActions {
     asTicket(await this.client.patch(`/service/tickets/${id}`, operations));
   }
 
+  /**
+   * Moves a closed ticket back to the board's new status (newStatusName, else the board
+   * default), then notes it. An open ticket only gets the note, so a retry after the status
+   * change does not reopen twice.
+   */
+  async reopenTicket(target: ExternalRef, note: string): Promise<void> {
+    const id = ticketNumber(target);
+    const ticket = asTicket(await this.client.get(`/service/tickets/${id}`));
+    if (ticket.closedFlag === true) {
+      const boardId = ticket.board?.id ?? this.settings.boardId;
+      const open = newStatusOf(await this.lookup.boardStatuses(boardId), this.settings);
+      if (!open || open.closedStatus === true) {
+        throw ConnectorError.invalid(
+          `connectwise-manage: board ${boardId} has no open status to reopen into (newStatusName or the board default)`,
+        );
+      }
+      const operations: ManagePatchOperation[] = [
+        { op: 'replace', path: 'status', value: { id: open.id } },
+      ];
+      asTicket(await this.client.patch(`/service/tickets/${id}`, operations));
+    }
+    await this.addNote(id, note);
+  }
+
   private async findByKey(key: string): Promise<ManageTicket | undefined> {
     const rows = asListOf(
       await this.client.page(

@@ -100,4 +100,8 @@ export class ConnectWiseManageConnector implements Connector {
   closeTicket(target: ExternalRef, note: string): Promise<void> {
     return this.actions.closeTicket(target, note);
   }
+
+  reopenTicket(target: ExternalRef, note: string): Promise<void> {
+    return this.actions.reopenTicket(target, note);
+  }
 }

@@ -485,6 +485,40 @@ describe('connectwise-manage connector', () => {
   });
 
   // -------------------------------------------------------------------------------------------
+  describe('reopenTicket', () => {
+    const REOPEN = [{ op: 'replace', path: 'status', value: { id: 501 } }];
+
+    it('moves a closed ticket back to the board default status, then notes it', async () => {
+      cw().get(`${API}/service/tickets/184233`).reply(200, closedTicketFixture);
+      statusesReply();
+      cw().patch(`${API}/service/tickets/184233`, REOPEN).reply(200, ticketFixture);
+      cw()
+        .post(`${API}/service/tickets/184233/notes`, internalNote('Recurred.'))
+        .reply(201, noteFixture);
+      await connectorWith().reopenTicket!({ id: '184233' }, 'Recurred.');
+      expect(nock.isDone()).toBe(true);
+    });
+
+    it('only notes a ticket that is open (a retry after the status change)', async () => {
+      cw().get(`${API}/service/tickets/184233`).reply(200, ticketFixture);
+      cw()
+        .post(`${API}/service/tickets/184233/notes`, internalNote('Recurred.'))
+        .reply(201, noteFixture);
+      await connectorWith().reopenTicket!({ id: '184233' }, 'Recurred.');
+      expect(nock.isDone()).toBe(true);
+    });
+
+    it('fails before writing when the board has no open status to reopen into', async () => {
+      cw().get(`${API}/service/tickets/184233`).reply(200, closedTicketFixture);
+      statusesReply(statusesFixture.map((s) => ({ ...s, defaultFlag: false })));
+      const err = await failure(connectorWith().reopenTicket!({ id: '184233' }, 'Recurred.'));
+      expect(err.reason).toBe('invalid');
+      expect(err.message).toContain('no open status to reopen into');
+      expect(nock.isDone()).toBe(true);
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------
   describe('pullDevices', () => {
     it('walks every page of companies and configurations and stops on a short page', async () => {
       const page = (n: number) => ({ orderBy: 'id asc', page: String(n), pageSize: '2' });

@@ -20,7 +20,7 @@ export const CAPABILITY_METHODS: Record<Capability, readonly string[]> = {
   health: ['pullHealth'],
   services: ['getServices'],
   'tickets.read': ['pullTickets'],
-  'tickets.write': ['upsertTicket', 'noteTicket', 'closeTicket'],
+  'tickets.write': ['upsertTicket', 'noteTicket', 'closeTicket', 'reopenTicket'],
   'alerts.note': ['pushAlertNote'],
   rollback: ['runRollback'],
   webhooks: ['handleWebhook'],

@@ -91,6 +91,11 @@ export interface Connector {
   upsertTicket?(draft: TicketDraft): Promise<ExternalRef>;
   noteTicket?(target: ExternalRef, text: string): Promise<void>;
   closeTicket?(target: ExternalRef, note: string): Promise<void>;
+  /**
+   * The outage came back: the ticket is moved back to an open status if it was closed, and
+   * gets the note either way. Safe to retry (a reopened ticket is not reopened again).
+   */
+  reopenTicket?(target: ExternalRef, note: string): Promise<void>;
   runRollback?(device: ExternalRef, patchId: string): Promise<RollbackJob>;
 }
 

@@ -63,7 +63,7 @@ export class IncidentNotifier {
     incident: Incident,
     decision: string,
     text: string,
-    action: 'noteTicket' | 'closeTicket' = 'noteTicket',
+    action: 'noteTicket' | 'closeTicket' | 'reopenTicket' = 'noteTicket',
     skipLinkId?: string,
   ) {
     const links = await m
@@ -75,9 +75,9 @@ export class IncidentNotifier {
         instanceId: link.instanceId,
         action,
         payload:
-          action === 'closeTicket'
-            ? { ticketLinkId: link.id, note: text }
-            : { ticketLinkId: link.id, text },
+          action === 'noteTicket'
+            ? { ticketLinkId: link.id, text }
+            : { ticketLinkId: link.id, note: text },
         idempotencyKey: `${incident.key}:${decision}:${action}:${link.id}`,
         incidentId: incident.id,
       });
@@ -222,11 +222,14 @@ export class IncidentNotifier {
         this.renderer.render('alert-note/opened', view),
         newProblem,
       );
+    // Always a reopen, never a plain note: a close still queued is delivered first (one
+    // incident's messages to one instance go in order), and the reopen then undoes it.
     await this.ticketNotes(
       m,
       incident,
       decision,
       this.renderer.render('ticket/note-recurred', view),
+      'reopenTicket',
     );
     // Upsert is idempotent on the incident key: it finds the existing ticket, and opens one in
     // a helpdesk routed to this client since.

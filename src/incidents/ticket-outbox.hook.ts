@@ -35,10 +35,11 @@ export class TicketOutboxHook implements OutboxHook {
         await m
           .getRepository(TicketLink)
           .update({ id: payload.ticketLinkId }, { externalId: String(ref.id), updatedAt: now });
-    } else if (message.action === 'closeTicket') {
+    } else if (message.action === 'closeTicket' || message.action === 'reopenTicket') {
+      const status = message.action === 'closeTicket' ? 'closed' : 'open';
       await m
         .getRepository(TicketLink)
-        .update({ id: payload.ticketLinkId }, { status: 'closed', updatedAt: now });
+        .update({ id: payload.ticketLinkId }, { status, updatedAt: now });
     }
   }
 }

@@ -45,6 +45,9 @@ async function call(
     case 'closeTicket':
       await need('closeTicket')(payload.target as ExternalRef, String(payload.note));
       return null;
+    case 'reopenTicket':
+      await need('reopenTicket')(payload.target as ExternalRef, String(payload.note));
+      return null;
     case 'runRollback':
       return {
         job: await need('runRollback')(payload.device as ExternalRef, String(payload.patchId)),

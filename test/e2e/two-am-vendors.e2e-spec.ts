@@ -117,4 +117,12 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
       [202, 'OK'],
     ]);
   });
+
+  it('reopens the same incident and the same ConnectWise ticket when SQL Server stops again', async () => {
+    const { incident, ticket } = await story.recurrence();
+    expect(incident.state).toBe('open');
+    expect(story.monitoringTickets()).toHaveLength(1);
+    expect(ticket.status.name).toBe('New');
+    expect(standIns.zabbix.acknowledgements(story.problemId)).toHaveLength(1);
+  });
 });

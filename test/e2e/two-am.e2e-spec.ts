@@ -14,7 +14,7 @@ interface Incident {
   cause: string;
   details: { failed: string[]; deviceDown: boolean };
   suspects: { id: string; patchId: string | null; kind: string; reasons: string[] }[];
-  tickets: { relation: string; externalId: string | null }[];
+  tickets: { relation: string; externalId: string | null; status: string }[];
   outbox: { action: string; status: string }[];
   timeline: { kind: string; text: string }[];
 }
@@ -224,7 +224,13 @@ describe('the 2 AM update, end to end', () => {
     });
     expect((await t.api<{ total: number }>('GET', '/api/v1/incidents')).body.total).toBe(1);
     await eventually(async () => vendor.tickets[0].notes.some((n) => /recur/i.test(n)));
+    expect(vendor.tickets[0].status).toBe('open');
     expect(vendor.tickets.filter((x) => x.key)).toHaveLength(1);
+    const after = (await incidentOf('Server-01', 'open'))!;
+    expect(after.outbox.filter((o) => o.action === 'reopenTicket')).toEqual([
+      expect.objectContaining({ status: 'delivered' }),
+    ]);
+    expect(after.tickets.find((x) => x.relation === 'incident-ticket')?.status).toBe('open');
     expect(
       incident.outbox.filter((o) => o.action === 'upsertTicket').length,
     ).toBeGreaterThanOrEqual(1);

@@ -125,6 +125,9 @@ class FakeHelpdesk extends FakeTool {
   async closeTicket(target: ExternalRef, note: string): Promise<void> {
     await this.call('POST', `/psa/tickets/${target.id}/close`, { note });
   }
+  async reopenTicket(target: ExternalRef, note: string): Promise<void> {
+    await this.call('POST', `/psa/tickets/${target.id}/reopen`, { note });
+  }
   async pullTickets(cursor: string | null): Promise<Page> {
     const tickets = await this.call<FakeTicket[]>(
       'GET',

@@ -86,13 +86,17 @@ export class FakeVendor {
       return { status: 201, body: t };
     }
     if (
-      (m = /^\/psa\/tickets\/([^/]+)\/(notes|close)$/.exec(url.pathname)) &&
+      (m = /^\/psa\/tickets\/([^/]+)\/(notes|close|reopen)$/.exec(url.pathname)) &&
       req.method === 'POST'
     ) {
       const t = this.tickets.find((x) => x.id === m![1]);
       if (!t) return { status: 404, body: {} };
       if (m[2] === 'notes') t.notes.push(body.text);
-      else {
+      else if (m[2] === 'reopen') {
+        t.notes.push(body.note);
+        t.status = 'open';
+        t.closedBy = undefined;
+      } else {
         t.notes.push(body.note);
         t.status = 'closed';
         t.closedBy = 'switchboard';

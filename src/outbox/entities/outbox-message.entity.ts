@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type OutboxStatus = 'pending' | 'delivering' | 'delivered' | 'dead' | 'discarded';
 export type OutboxAction =
-  'pushAlertNote' | 'upsertTicket' | 'noteTicket' | 'closeTicket' | 'runRollback';
+  'pushAlertNote' | 'upsertTicket' | 'noteTicket' | 'closeTicket' | 'reopenTicket' | 'runRollback';
 
 @Entity()
 export class OutboxMessage {
