@@ -8,7 +8,7 @@ import { TicketLink } from '../incidents/entities/ticket-link.entity';
 import { details } from '../incidents/incident-details';
 import { OutboxService } from '../outbox/outbox.service';
 import type { IncidentView } from '../rendering/incident-view';
-import { TemplateRenderer } from '../rendering/renderer';
+import { TemplateRenderer, type TemplateName } from '../rendering/renderer';
 import { IncidentViewBuilder } from './incident-view.builder';
 import { RoutingService } from './routing.service';
 
@@ -159,30 +159,39 @@ export class IncidentNotifier {
     await this.openTickets(m, incident, view, decision, Boolean(fresh));
   }
 
+  /**
+   * A change on an incident that stays open: the opening text on a newly linked problem, and
+   * `template` on the ticket(s) as `action`. Returns the view, for follow-ups.
+   */
+  private async changed(
+    m: EntityManager,
+    incident: Incident,
+    decision: string,
+    change: string,
+    ticket: { template: TemplateName; action: 'noteTicket' | 'reopenTicket' },
+    newProblem?: AlertTarget,
+  ): Promise<IncidentView> {
+    const view = await this.views.build(m, incident, change);
+    if (newProblem) {
+      const text = this.renderer.render('alert-note/opened', view);
+      await this.alertNotes(m, incident, decision, text, newProblem);
+    }
+    const text = this.renderer.render(ticket.template, view);
+    await this.ticketNotes(m, incident, decision, text, ticket.action);
+    return view;
+  }
+
   /** A new fact: notes on the ticket(s); the opening text on a newly linked problem. */
   async updated(
     m: EntityManager,
     incident: Incident,
     decision: string,
     change: string,
-    newProblem?: { instanceId: string; problemId: string },
+    newProblem?: AlertTarget,
   ): Promise<void> {
     if (incident.suppressed) return;
-    const view = await this.views.build(m, incident, change);
-    if (newProblem)
-      await this.alertNotes(
-        m,
-        incident,
-        decision,
-        this.renderer.render('alert-note/opened', view),
-        newProblem,
-      );
-    await this.ticketNotes(
-      m,
-      incident,
-      decision,
-      this.renderer.render('ticket/note-updated', view),
-    );
+    const ticket = { template: 'ticket/note-updated', action: 'noteTicket' } as const;
+    await this.changed(m, incident, decision, change, ticket, newProblem);
   }
 
   async resolved(
@@ -210,27 +219,13 @@ export class IncidentNotifier {
     incident: Incident,
     decision: string,
     change: string,
-    newProblem?: { instanceId: string; problemId: string },
+    newProblem?: AlertTarget,
   ): Promise<void> {
     if (incident.suppressed) return;
-    const view = await this.views.build(m, incident, change);
-    if (newProblem)
-      await this.alertNotes(
-        m,
-        incident,
-        decision,
-        this.renderer.render('alert-note/opened', view),
-        newProblem,
-      );
     // Always a reopen, never a plain note: a close still queued is delivered first (one
     // incident's messages to one instance go in order), and the reopen then undoes it.
-    await this.ticketNotes(
-      m,
-      incident,
-      decision,
-      this.renderer.render('ticket/note-recurred', view),
-      'reopenTicket',
-    );
+    const ticket = { template: 'ticket/note-recurred', action: 'reopenTicket' } as const;
+    const view = await this.changed(m, incident, decision, change, ticket, newProblem);
     // Upsert is idempotent on the incident key: it finds the existing ticket, and opens one in
     // a helpdesk routed to this client since.
     await this.openTickets(m, incident, view, `${decision}:reopen`, false);

@@ -29,6 +29,7 @@ interface RelatedRow {
   parent_details: object | null;
   suspects: SuspectRow[];
   timeline: { at: string; text: string }[];
+  instance_names: Record<string, string>;
 }
 
 interface Related {
@@ -37,6 +38,8 @@ interface Related {
   parent: { details: object } | null;
   suspects: SuspectRow[];
   timeline: { at: string; text: string }[];
+  /** Connector instances that reported a verification, by id: the texts name the tool. */
+  instanceNames: Record<string, string>;
 }
 
 /** The view model templates get: canonical data only, prepared from the stored incident. */
@@ -58,8 +61,16 @@ export class IncidentViewBuilder {
              'title', title, 'occurredAt', occurred_at, 'status', status, 'reasons', reasons)
              ORDER BY rank) FROM incident_suspect WHERE incident_id = $1), '[]') AS suspects,
          COALESCE((SELECT json_agg(json_build_object('at', at, 'text', text) ORDER BY at, id)
-             FROM incident_timeline WHERE incident_id = $1), '[]') AS timeline`,
-      [incident.id, incident.clientId, incident.deviceId, incident.parentId],
+             FROM incident_timeline WHERE incident_id = $1), '[]') AS timeline,
+         COALESCE((SELECT json_object_agg(id, name) FROM connector_instance
+             WHERE id::text = ANY($5::text[])), '{}') AS instance_names`,
+      [
+        incident.id,
+        incident.clientId,
+        incident.deviceId,
+        incident.parentId,
+        details(incident.details).verification.map((v) => v.source),
+      ],
     );
     return {
       client: row.client_name === null ? null : { name: row.client_name },
@@ -67,12 +78,16 @@ export class IncidentViewBuilder {
       parent: row.parent_details === null ? null : { details: row.parent_details },
       suspects: row.suspects,
       timeline: row.timeline,
+      instanceNames: row.instance_names,
     };
   }
 
   async build(m: EntityManager, incident: Incident, change?: string): Promise<IncidentView> {
     const d = details(incident.details);
-    const { client, device, parent, suspects, timeline } = await this.related(m, incident);
+    const { client, device, parent, suspects, timeline, instanceNames } = await this.related(
+      m,
+      incident,
+    );
     const live = suspects.filter((s) => s.status !== 'rejected');
     const confirmed = live.filter((s) => s.status === 'confirmed');
     const patches = (confirmed.some((s) => s.kind === 'patch') ? confirmed : live).filter(
@@ -104,7 +119,10 @@ export class IncidentViewBuilder {
       reboot: reboot ? { at: new Date(reboot.occurredAt).toISOString() } : null,
       failedServices: d.failed,
       recoveredServices: d.recovered,
-      verification: d.verification,
+      verification: d.verification.map((v) => ({
+        ...v,
+        source: instanceNames[v.source] ?? v.source,
+      })),
       suspects: suspects.map((s) => ({
         kind: s.kind,
         patchId: s.patchId,

@@ -63,7 +63,8 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
     expect(ticket.summary).toContain(HOST);
     const description = ticket.notes.find((n) => n.detailDescriptionFlag)!.text;
     expect(description).toContain(KB);
-    expect(description).toContain('MSSQLSERVER');
+    // The verification names the tool that made it, by its instance name.
+    expect(description).toMatch(new RegExp(`- MSSQLSERVER: failed at .* \\(${CLIENT} ninjaone\\)`));
     expect(description).toMatch(/\/api\/v1\/incidents\/[0-9a-f-]+\/rollback/);
     const incident = (await story.incident('open'))!;
     expect(incident.details.deviceDown).toBe(true);

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** A tool's own id for a client (NinjaOne organization, CW company, Zabbix host group …). */
+/** A tool's own id for a client (an RMM organization, a PSA company, a monitoring host group …). */
 @Entity()
 export class ClientLink {
   @PrimaryColumn('uuid') id!: string;
