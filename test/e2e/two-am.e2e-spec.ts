@@ -1,8 +1,8 @@
-import { CONNECTOR_DEFINITIONS } from '../../connectors/registry';
 import { PollScheduler } from '../../src/ingest/poll-scheduler';
-import { eventually, startTestApp, type TestApp } from '../support/app';
-import { FAKE_TOOLS, type FakeProblem } from '../support/fake-tools';
-import { FakeVendor } from '../support/fake-vendor';
+import { eventually, type TestApp } from '../support/app';
+import type { FakeProblem } from '../support/fake-tools';
+import { startFakeToolsApp, type FakeToolsApp } from '../support/fake-tools-app';
+import type { FakeVendor } from '../support/fake-vendor';
 
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 const ALERT =
@@ -20,40 +20,21 @@ interface Incident {
 }
 
 describe('the 2 AM update, end to end', () => {
+  let app: FakeToolsApp;
   let t: TestApp;
   let vendor: FakeVendor;
-  const ids: Record<string, { id: string; secret?: string }> = {};
+  let ids: FakeToolsApp['ids'];
 
   beforeAll(async () => {
-    vendor = await new FakeVendor().start();
-    t = await startTestApp({ definitions: [...CONNECTOR_DEFINITIONS, ...FAKE_TOOLS] });
-    for (const kind of ['fake-rmm', 'fake-monitor', 'fake-helpdesk']) {
-      const res = await t.api<{ id: string; webhook?: { secret: string } }>(
-        'POST',
-        '/api/v1/connectors',
-        { kind, name: kind, settings: { baseUrl: vendor.url } },
-      );
-      expect(res.status).toBe(201);
-      ids[kind] = { id: res.body.id, secret: res.body.webhook?.secret };
-    }
-    // The helpdesk is polled on demand in these tests.
-    await t.db.dataSource.query(
-      `UPDATE connector_instance SET next_poll_at = now() + interval '1 day'`,
-    );
+    app = await startFakeToolsApp();
+    ({ t, vendor, ids } = app);
   });
   afterAll(async () => {
-    await t.close();
-    await vendor.stop();
+    await app.close();
   });
 
-  const rmm = (event: Record<string, unknown>) =>
-    t.post(`/webhooks/${ids['fake-rmm'].id}`, JSON.stringify(event), {
-      'x-switchboard-token': ids['fake-rmm'].secret!,
-    });
-  const monitor = (p: FakeProblem) =>
-    t.post(`/webhooks/${ids['fake-monitor'].id}`, JSON.stringify(p), {
-      'x-switchboard-token': ids['fake-monitor'].secret!,
-    });
+  const rmm = (event: Record<string, unknown>) => app.rmm(event);
+  const monitor = (p: FakeProblem) => app.monitor(p);
   const pollHelpdesk = async () => {
     await t.api('POST', `/api/v1/connectors/${ids['fake-helpdesk'].id}/poll`);
     await t.app.get(PollScheduler).tick();

@@ -66,3 +66,17 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Where test/real/zabbix/setup.sh put the server (its printed variables), with its defaults. */
+export function realZabbix(): {
+  url: string;
+  serverConf: string;
+  trapper: { host: string; port: number };
+} {
+  const [host, port] = (process.env.ZABBIX_TRAPPER ?? '127.0.0.1:10051').split(':');
+  return {
+    url: process.env.ZABBIX_URL ?? '',
+    serverConf: process.env.ZABBIX_SERVER_CONF ?? '/var/tmp/switchboard-zabbix/zabbix_server.conf',
+    trapper: { host, port: Number(port) },
+  };
+}

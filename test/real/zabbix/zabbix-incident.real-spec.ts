@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestApp, type TestApp } from '../../support/app';
-import { eventually, reloadConfigCache, ZabbixAdmin } from './zabbix-admin';
+import { eventually, realZabbix, reloadConfigCache, ZabbixAdmin } from './zabbix-admin';
 import {
   createApiToken,
   createServiceHost,
@@ -21,11 +21,7 @@ import { sendUntilProcessed } from './zabbix-sender';
 
 jest.setTimeout(120_000);
 
-const url = process.env.ZABBIX_URL ?? '';
-const serverConf =
-  process.env.ZABBIX_SERVER_CONF ?? '/var/tmp/switchboard-zabbix/zabbix_server.conf';
-const [trapperHost, trapperPort] = (process.env.ZABBIX_TRAPPER ?? '127.0.0.1:10051').split(':');
-const trapper = { host: trapperHost, port: Number(trapperPort) };
+const { url, serverConf, trapper } = realZabbix();
 
 const run = `sbi${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const client = `Acme Dental ${run}`;

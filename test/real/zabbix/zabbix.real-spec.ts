@@ -22,7 +22,7 @@ import { parseSettings } from '../../../connectors/contract/settings';
 import { createHttp } from '../../../connectors/shared/http';
 import { zabbixConnector } from '../../../connectors/zabbix';
 import type { ZabbixSettings } from '../../../connectors/zabbix/zabbix.settings';
-import { eventually, reloadConfigCache, ZabbixAdmin } from './zabbix-admin';
+import { eventually, realZabbix, reloadConfigCache, ZabbixAdmin } from './zabbix-admin';
 import { sendUntilProcessed } from './zabbix-sender';
 import { WebhookListener } from './webhook-listener';
 import {
@@ -36,11 +36,7 @@ import {
 
 jest.setTimeout(120_000);
 
-const url = process.env.ZABBIX_URL ?? '';
-const serverConf =
-  process.env.ZABBIX_SERVER_CONF ?? '/var/tmp/switchboard-zabbix/zabbix_server.conf';
-const [trapperHost, trapperPort] = (process.env.ZABBIX_TRAPPER ?? '127.0.0.1:10051').split(':');
-const trapper = { host: trapperHost, port: Number(trapperPort) };
+const { url, serverConf, trapper } = realZabbix();
 
 const run = `sb${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const groupName = `Customers/Acme Dental ${run}`;
