@@ -4,6 +4,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module';
+import { ApiExceptionFilter } from './common/api-exception.filter';
+import { SafeInputPipe } from './common/safe-input.pipe';
+import { parseJsonBody } from './common/safe-json';
 
 export const WEBHOOK_BODY_LIMIT = '1mb';
 
@@ -25,6 +28,34 @@ function bodyErrors(
   res.status(status).json({ statusCode: status, error: err.type ?? 'bad-request', message });
 }
 
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+
+/**
+ * API bodies: JSON only, parsed with the same depth and key bounds as webhooks. A body in
+ * another content type is a 415, never silently read as empty.
+ */
+function apiJsonBody(req: Request, res: Response, next: NextFunction): void {
+  const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  req.body = undefined;
+  if (raw.length === 0) return next();
+  const type = req.headers['content-type'] ?? '';
+  if (!JSON_TYPE.test(type)) {
+    res.status(415).json({
+      statusCode: 415,
+      error: 'unsupported-media-type',
+      message: 'content-type: must be application/json',
+    });
+    return;
+  }
+  try {
+    req.body = parseJsonBody(raw.toString('utf8'));
+  } catch (err) {
+    res.status(400).json({ statusCode: 400, error: 'malformed', message: (err as Error).message });
+    return;
+  }
+  next();
+}
+
 export async function createApp(options: AppModuleOptions): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(options), {
     bodyParser: false,
@@ -32,9 +63,11 @@ export async function createApp(options: AppModuleOptions): Promise<INestApplica
   });
   app.useLogger(app.get(Logger));
   app.use('/webhooks', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }));
-  app.use('/api', express.json({ limit: WEBHOOK_BODY_LIMIT }));
+  app.use('/api', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), apiJsonBody);
   app.use(bodyErrors);
+  app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalPipes(
+    new SafeInputPipe(),
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
   );
   const doc = new DocumentBuilder()

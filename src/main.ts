@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { ensureAdminToken } from './access/bootstrap-admin';
 import { TokenService } from './access/token.service';
 import { createApp } from './app.factory';
@@ -10,6 +11,13 @@ async function main(): Promise<void> {
   const db = await openDatabase(env);
   for (const w of db.warnings) process.stderr.write(`WARNING: ${w}\n`);
   const app = await createApp({ config: db.config, dataSource: db.dataSource });
+  // A promise nobody awaited is a bug; it is logged with its stack, and the service goes on
+  // serving everyone else instead of exiting (Node's default).
+  const processLog = new Logger('Process');
+  process.on('unhandledRejection', (reason) => {
+    const err = reason instanceof Error ? reason : new Error(String(reason));
+    processLog.error({ error: err.message, stack: err.stack }, 'unhandled promise rejection');
+  });
   const token = await ensureAdminToken(app.get(TokenService), env);
   if (token) {
     // Printed once, on purpose, to the operator's terminal: it is the only copy.

@@ -25,6 +25,6 @@ export class GenericConnector implements Connector {
   }
 
   handleWebhook(req: InboundRequest) {
-    return handleGenericWebhook(req, this.ctx.webhookSecret);
+    return handleGenericWebhook(req, this.ctx.webhookSecret, this.ctx.clock());
   }
 }

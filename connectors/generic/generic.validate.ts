@@ -3,6 +3,13 @@ import { GENERIC_KINDS, type GenericEvent } from './generic.types';
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 const MAX_TEXT = 2000;
+/** Dates a real event can carry: from 2000 up to a day ahead of us (clock skew), no further. */
+const EARLIEST = Date.UTC(2000, 0, 1);
+const MAX_AHEAD_MS = 24 * 3_600_000;
+/** Identifiers become matching keys and database values: no control or unpaired characters. */
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 type Obj = Record<string, unknown>;
 
@@ -10,11 +17,41 @@ function isObj(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function optionalString(o: Obj, key: string, at: string, problems: string[], max = 255): void {
+/** Free text (a message, a title) may hold control characters; a name or an id may not. */
+function optionalString(
+  o: Obj,
+  key: string,
+  at: string,
+  problems: string[],
+  max = 255,
+  freeText = false,
+): void {
   const v = o[key];
   if (v === undefined || v === null) return;
   if (typeof v !== 'string') problems.push(`${at}.${key}: must be a string`);
   else if (v.length > max) problems.push(`${at}.${key}: longer than ${max} characters`);
+  else if (!freeText && CONTROL.test(v))
+    problems.push(`${at}.${key}: must not contain control characters`);
+  else if (!freeText && LONE_SURROGATE.test(v))
+    problems.push(`${at}.${key}: contains an invalid Unicode surrogate`);
+}
+
+/** A name the event needs: a non-empty string without control characters. */
+function requiredName(o: Obj, key: string, at: string, problems: string[]): void {
+  const v = o[key];
+  if (typeof v !== 'string' || v.trim() === '') problems.push(`${at}.${key}: is required`);
+  else optionalString(o, key, at, problems);
+}
+
+function validateOccurredAt(value: unknown, at: string, problems: string[], now?: Date): void {
+  const ms = typeof value === 'string' && ISO_8601.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    problems.push(`${at}.occurredAt: must be an ISO-8601 date-time with a time zone`);
+  } else if (ms < EARLIEST) {
+    problems.push(`${at}.occurredAt: before 2000-01-01; check the sender's clock`);
+  } else if (now && ms > now.getTime() + MAX_AHEAD_MS) {
+    problems.push(`${at}.occurredAt: more than a day in the future; check the sender's clock`);
+  }
 }
 
 function requiredObject(o: Obj, key: string, at: string, problems: string[]): Obj | undefined {
@@ -55,9 +92,8 @@ function validateKindParts(o: Obj, kind: string, at: string, problems: string[])
   if (kind.startsWith('patch.')) {
     const patch = requiredObject(o, 'patch', at, problems);
     if (patch) {
-      if (typeof patch.id !== 'string' || patch.id.trim() === '')
-        problems.push(`${at}.patch.id: is required`);
-      optionalString(patch, 'title', `${at}.patch`, problems, 500);
+      requiredName(patch, 'id', `${at}.patch`, problems);
+      optionalString(patch, 'title', `${at}.patch`, problems, 500, true);
       const sev = patch.severity;
       if (sev !== undefined && !(SEVERITIES as readonly unknown[]).includes(sev)) {
         problems.push(`${at}.patch.severity: must be one of ${SEVERITIES.join(', ')}`);
@@ -74,31 +110,22 @@ function validateKindParts(o: Obj, kind: string, at: string, problems: string[])
       : undefined;
   if (named) {
     const part = requiredObject(o, named, at, problems);
-    if (part && (typeof part.name !== 'string' || part.name.trim() === '')) {
-      problems.push(`${at}.${named}.name: is required`);
-    }
+    if (part) requiredName(part, 'name', `${at}.${named}`, problems);
   }
 }
 
 /** Returns the problems of one event, each naming its field; empty when it is valid. */
-export function validateGenericEvent(value: unknown, at: string): string[] {
+export function validateGenericEvent(value: unknown, at: string, now?: Date): string[] {
   if (!isObj(value)) return [`${at}: must be an object`];
   const problems: string[] = [];
   const kind = value.kind;
   if (typeof kind !== 'string' || !(GENERIC_KINDS as readonly string[]).includes(kind)) {
     problems.push(`${at}.kind: must be one of ${GENERIC_KINDS.join(', ')}`);
   }
-  const occurredAt = value.occurredAt;
-  if (
-    typeof occurredAt !== 'string' ||
-    !ISO_8601.test(occurredAt) ||
-    Number.isNaN(Date.parse(occurredAt))
-  ) {
-    problems.push(`${at}.occurredAt: must be an ISO-8601 date-time with a time zone`);
-  }
+  validateOccurredAt(value.occurredAt, at, problems, now);
   optionalString(value, 'eventId', at, problems);
   optionalString(value, 'client', at, problems, 200);
-  optionalString(value, 'message', at, problems, MAX_TEXT);
+  optionalString(value, 'message', at, problems, MAX_TEXT, true);
   validateDevice(value, at, problems);
   if (typeof kind === 'string') validateKindParts(value, kind, at, problems);
   return problems;

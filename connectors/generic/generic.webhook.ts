@@ -15,6 +15,7 @@ function dedupeKey(event: Record<string, unknown>): string {
 export function handleGenericWebhook(
   req: InboundRequest,
   secret: string | undefined,
+  now: Date = new Date(),
 ): WebhookVerdict {
   if (!hasSwitchboardToken(req, secret)) {
     return {
@@ -35,7 +36,7 @@ export function handleGenericWebhook(
       message: `body: at most ${MAX_EVENTS_PER_REQUEST} events per request`,
     };
   }
-  const problems = events.flatMap((e, i) => validateGenericEvent(e, many ? `[${i}]` : 'body'));
+  const problems = events.flatMap((e, i) => validateGenericEvent(e, many ? `[${i}]` : 'body', now));
   if (problems.length > 0)
     return { ok: false, status: 400, message: problems.slice(0, 20).join('; ') };
   const records: RawRecord[] = events.map((e) => ({

@@ -1,7 +1,8 @@
-import { Controller, Get, ParseIntPipe, DefaultValuePipe, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RequireRole, UnscopedOnly } from '../access/principal';
 import { AuditService } from './audit.service';
+import { WholeNumberPipe } from '../common/query-pipes';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -13,9 +14,11 @@ export class AuditController {
 
   @Get()
   async list(
-    @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number,
+    @Query('limit', new WholeNumberPipe('limit', 100)) limit: number,
     @Query('before') before?: string,
   ) {
+    if (before !== undefined && !/^\d{1,18}$/.test(before))
+      throw new BadRequestException('before: must be an audit entry id (digits)');
     return { items: await this.audit.list(Math.min(Math.max(limit, 1), 500), before) };
   }
 }

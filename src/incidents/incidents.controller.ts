@@ -2,11 +2,9 @@ import {
   BadRequestException,
   Body,
   Controller,
-  DefaultValuePipe,
   Get,
   HttpCode,
   Param,
-  ParseIntPipe,
   ParseUUIDPipe,
   Post,
   Query,
@@ -15,6 +13,7 @@ import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '../access/principal';
 import { ResolveIncidentDto } from './dto/resolve-incident.dto';
 import { IncidentsService } from './incidents.service';
+import { IsoDatePipe, WholeNumberPipe } from '../common/query-pipes';
 
 const STATES = ['open', 'mitigating', 'resolved'];
 
@@ -46,22 +45,19 @@ export class IncidentsController {
     @Query('state') state?: string,
     @Query('cause') cause?: string,
     @Query('patch') patch?: string,
-    @Query('since') since?: string,
-    @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit = 100,
-    @Query('offset', new DefaultValuePipe(0), ParseIntPipe) offset = 0,
+    @Query('since', new IsoDatePipe('since')) since?: Date,
+    @Query('limit', new WholeNumberPipe('limit', 100)) limit = 100,
+    @Query('offset', new WholeNumberPipe('offset', 0)) offset = 0,
   ) {
     if (state && !STATES.includes(state))
       throw new BadRequestException(`state: must be one of ${STATES.join(', ')}`);
-    const sinceDate = since ? new Date(since) : undefined;
-    if (sinceDate && Number.isNaN(sinceDate.getTime()))
-      throw new BadRequestException('since: must be an ISO-8601 date-time');
     return this.incidents.list(who, {
       clientId,
       deviceId,
       state,
       cause,
       patch,
-      since: sinceDate,
+      since,
       limit: Math.min(Math.max(limit, 1), 500),
       offset: Math.max(offset, 0),
     });

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { RawRecord } from '../../connectors/contract/connector';
+import { storableJson, storableText } from '../common/storable';
 
 export interface StoreResult {
   stored: number;
@@ -52,48 +53,88 @@ export class InboxBatcher {
         batch.push(next);
       }
       this.inFlight++;
-      void this.flush(batch).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
+      void this.flush(batch)
+        .catch((err: unknown) => batch.forEach((w) => w.reject(err)))
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+        });
     }
   }
 
+  /**
+   * Never rejects: every caller's promise is settled here. When the shared INSERT fails, each
+   * request is stored again on its own, so one bad row fails only the request that sent it.
+   */
   private async flush(batch: Waiting[]): Promise<void> {
-    const instances: string[] = [];
-    const sources: string[] = [];
-    const keys: string[] = [];
-    const types: string[] = [];
-    const payloads: string[] = [];
+    const rows: Row[][] = [];
+    const ready: Waiting[] = [];
     for (const w of batch) {
-      for (const r of w.records) {
-        instances.push(w.instanceId);
-        sources.push(w.source);
-        keys.push(r.dedupeKey);
-        types.push(r.type);
-        payloads.push(JSON.stringify(r.payload));
+      try {
+        rows.push(toRows(w));
+        ready.push(w);
+      } catch (err) {
+        w.reject(err);
       }
     }
+    if (ready.length === 0) return;
     try {
-      const rows: { instance_id: string; dedupe_key: string }[] = await this.ds.query(
-        `INSERT INTO inbox_event (instance_id, source, dedupe_key, record_type, payload)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
-         ON CONFLICT (instance_id, dedupe_key) DO NOTHING
-         RETURNING instance_id, dedupe_key`,
-        [instances, sources, keys, types, payloads],
-      );
-      // Each stored row belongs to the first request in the batch that sent its key.
-      const fresh = new Set(rows.map((r) => `${r.instance_id} ${r.dedupe_key}`));
-      for (const w of batch) {
-        let stored = 0;
-        for (const r of w.records) {
-          const k = `${w.instanceId} ${r.dedupeKey}`;
-          if (fresh.delete(k)) stored++;
-        }
-        w.resolve({ stored, duplicates: w.records.length - stored });
-      }
+      this.settle(ready, await this.insert(rows.flat()));
     } catch (err) {
-      for (const w of batch) w.reject(err);
+      if (ready.length === 1) return ready[0].reject(err);
+      for (const [i, w] of ready.entries()) {
+        try {
+          this.settle([w], await this.insert(rows[i]));
+        } catch (alone) {
+          w.reject(alone);
+        }
+      }
     }
   }
+
+  private async insert(rows: Row[]): Promise<Set<string>> {
+    const stored: { instance_id: string; dedupe_key: string }[] = await this.ds.query(
+      `INSERT INTO inbox_event (instance_id, source, dedupe_key, record_type, payload)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
+       ON CONFLICT (instance_id, dedupe_key) DO NOTHING
+       RETURNING instance_id, dedupe_key`,
+      [
+        rows.map((r) => r.instanceId),
+        rows.map((r) => r.source),
+        rows.map((r) => r.dedupeKey),
+        rows.map((r) => r.type),
+        rows.map((r) => r.payload),
+      ],
+    );
+    return new Set(stored.map((r) => `${r.instance_id} ${r.dedupe_key}`));
+  }
+
+  /** Each stored row belongs to the first request in the batch that sent its key. */
+  private settle(batch: Waiting[], fresh: Set<string>): void {
+    for (const w of batch) {
+      let stored = 0;
+      for (const r of w.records) {
+        if (fresh.delete(`${w.instanceId} ${storableText(r.dedupeKey)}`)) stored++;
+      }
+      w.resolve({ stored, duplicates: w.records.length - stored });
+    }
+  }
+}
+
+interface Row {
+  instanceId: string;
+  source: string;
+  dedupeKey: string;
+  type: string;
+  payload: string;
+}
+
+function toRows(w: Waiting): Row[] {
+  return w.records.map((r) => ({
+    instanceId: w.instanceId,
+    source: w.source,
+    dedupeKey: storableText(r.dedupeKey),
+    type: storableText(r.type),
+    payload: storableJson(r.payload),
+  }));
 }

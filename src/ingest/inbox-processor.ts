@@ -10,6 +10,7 @@ import { ConnectorError } from '../../connectors/contract/connector-error';
 import { AppConfig } from '../config/app-config';
 import { ConnectorHost } from '../connector-instances/connector-host.service';
 import { ConnectorInstance } from '../connector-instances/entities/connector-instance.entity';
+import { classifyDbError } from '../common/db-errors';
 import { MetricsService } from '../common/metrics.service';
 import { EVENT_LISTENERS } from '../common/tokens';
 import { WorkerLoop } from '../common/worker-loop';
@@ -113,7 +114,9 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
       await m.query('ROLLBACK TO SAVEPOINT inbox_record');
       // Bad data will not get better: fail it at once. Anything else (a lock, a unique race
       // with another replica) is retried a few times before the record is parked as failed.
-      const invalid = err instanceof ConnectorError && !err.retryable;
+      const invalid =
+        (err instanceof ConnectorError && !err.retryable) ||
+        classifyDbError(err) === 'invalid-data';
       const attempts = row.attempts + 1;
       const failed = invalid || attempts >= MAX_ATTEMPTS;
       const message = err instanceof Error ? err.message : String(err);

@@ -1,11 +1,10 @@
 import {
   BadRequestException,
   Controller,
-  DefaultValuePipe,
   Get,
   HttpCode,
   Param,
-  ParseIntPipe,
+  ParseUUIDPipe,
   Post,
   Query,
 } from '@nestjs/common';
@@ -16,6 +15,7 @@ import { AuditService } from '../audit/audit.service';
 import { notFound } from '../common/api-errors';
 import { InboxEvent, type InboxStatus } from './entities/inbox-event.entity';
 import { InboxService } from './inbox.service';
+import { WholeNumberPipe } from '../common/query-pipes';
 
 const STATUSES: InboxStatus[] = ['pending', 'processed', 'failed'];
 
@@ -34,8 +34,8 @@ export class InboxController {
   @Get()
   async list(
     @Query('status') status?: string,
-    @Query('instanceId') instanceId?: string,
-    @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit = 100,
+    @Query('instanceId', new ParseUUIDPipe({ optional: true })) instanceId?: string,
+    @Query('limit', new WholeNumberPipe('limit', 100)) limit = 100,
   ) {
     if (status && !STATUSES.includes(status as InboxStatus))
       throw new BadRequestException(`status: must be one of ${STATUSES.join(', ')}`);

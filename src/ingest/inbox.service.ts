@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RawRecord } from '../../connectors/contract/connector';
 
+import { storableJson, storableText } from '../common/storable';
 import { InboxBatcher, type StoreResult } from './inbox-batcher';
 
 export type { StoreResult };
@@ -43,9 +44,9 @@ export class InboxService {
       [
         instanceId,
         source,
-        records.map((r) => r.dedupeKey),
-        records.map((r) => r.type),
-        records.map((r) => JSON.stringify(r.payload)),
+        records.map((r) => storableText(r.dedupeKey)),
+        records.map((r) => storableText(r.type)),
+        records.map((r) => storableJson(r.payload)),
       ],
     );
     return { stored: rows.length, duplicates: records.length - rows.length };

@@ -4,6 +4,7 @@ import {
   HttpException,
   Logger,
   NotFoundException,
+  ServiceUnavailableException,
   Param,
   Post,
   Req,
@@ -13,10 +14,13 @@ import type { Request } from 'express';
 import { ConnectorHost } from '../connector-instances/connector-host.service';
 import { isUuid } from '../common/api-errors';
 import { MetricsService } from '../common/metrics.service';
+import { classifyDbError } from '../common/db-errors';
+import { parseJsonBody } from '../common/safe-json';
 import { InboxService } from './inbox.service';
 
+/** Header or query values as single strings, in an object no key can give a prototype. */
 function flat(source: Record<string, unknown>): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
+  const out: Record<string, string | undefined> = Object.create(null);
   for (const [k, v] of Object.entries(source))
     out[k.toLowerCase()] = Array.isArray(v)
       ? String(v[0])
@@ -44,6 +48,26 @@ export class WebhookController {
     throw new HttpException({ statusCode: status, error: reason, message }, status);
   }
 
+  /** A row the database refuses is this sender's input (400); a database away is a 503. */
+  private storeFailed(err: unknown, instanceId: string): never {
+    const kind = classifyDbError(err);
+    const message = err instanceof Error ? err.message : String(err);
+    if (kind === 'invalid-data')
+      this.reject(
+        400,
+        'invalid',
+        `body: a value cannot be stored (${message.slice(0, 200)})`,
+        instanceId,
+      );
+    this.metrics.webhooksRejected.inc({ reason: 'unavailable' });
+    this.logger.error({ instanceId, error: message }, 'webhook not stored: database unavailable');
+    throw new ServiceUnavailableException({
+      statusCode: 503,
+      error: 'unavailable',
+      message: 'the event could not be stored; retry later',
+    });
+  }
+
   @Post(':instanceId')
   @HttpCode(202)
   async receive(@Param('instanceId') instanceId: string, @Req() req: Request) {
@@ -61,9 +85,9 @@ export class WebhookController {
       this.reject(400, 'malformed', 'body: empty; expected JSON', instanceId);
     let body: unknown;
     try {
-      body = JSON.parse(rawBody.toString('utf8'));
+      body = parseJsonBody(rawBody.toString('utf8'));
     } catch (err) {
-      this.reject(400, 'malformed', `body: malformed JSON (${(err as Error).message})`, instanceId);
+      this.reject(400, 'malformed', (err as Error).message, instanceId);
     }
     const verdict = live.connector.handleWebhook({
       headers: flat(req.headers),
@@ -77,7 +101,9 @@ export class WebhookController {
         verdict.status === 400 ? 'invalid' : 'unauthorized',
         verdict.message,
       );
-    const result = await this.inbox.store(instanceId, 'webhook', verdict.records);
+    const result = await this.inbox
+      .store(instanceId, 'webhook', verdict.records)
+      .catch((err: unknown) => this.storeFailed(err, instanceId));
     this.metrics.webhooksAccepted.inc({ kind: live.instance.kind }, result.stored);
     if (result.duplicates > 0)
       this.metrics.webhooksDuplicate.inc({ kind: live.instance.kind }, result.duplicates);

@@ -5,7 +5,6 @@ import {
   Get,
   Param,
   ParseBoolPipe,
-  ParseIntPipe,
   ParseUUIDPipe,
   Put,
   Query,
@@ -14,6 +13,7 @@ import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRole, UnscopedOnly, type Principal } from '../access/principal';
 import { DevicesService } from './devices.service';
 import { MoveLinkDto } from './dto/move-link.dto';
+import { WholeNumberPipe } from '../common/query-pipes';
 
 @ApiTags('inventory')
 @ApiBearerAuth()
@@ -34,8 +34,8 @@ export class DevicesController {
     @Query('clientId', new ParseUUIDPipe({ optional: true })) clientId?: string,
     @Query('q') q?: string,
     @Query('unmatched', new DefaultValuePipe(false), ParseBoolPipe) unmatched = false,
-    @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit = 100,
-    @Query('offset', new DefaultValuePipe(0), ParseIntPipe) offset = 0,
+    @Query('limit', new WholeNumberPipe('limit', 100)) limit = 100,
+    @Query('offset', new WholeNumberPipe('offset', 0)) offset = 0,
   ) {
     return this.devices.list(who, {
       clientId,

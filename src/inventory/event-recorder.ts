@@ -1,10 +1,21 @@
 import type { EntityManager } from 'typeorm';
 import type { CanonicalEvent } from '../../connectors/contract/canonical';
+import { ConnectorError } from '../../connectors/contract/connector-error';
+import { EARLIEST_DATE, LATEST_DATE } from '../common/date-range';
 import { resolveClient } from './client-resolver';
 import { resolveDevice } from './device-matcher';
 import { HealthEvent } from './entities/health-event.entity';
 import { PatchEvent } from './entities/patch-event.entity';
 import type { RecordedEvent } from './recorded-event';
+
+/** A vendor's broken clock fails its record (kept in the inbox with this reason), not a query. */
+function assertStorableDate(at: Date): void {
+  const ms = at instanceof Date ? at.getTime() : Number.NaN;
+  if (Number.isNaN(ms) || ms < EARLIEST_DATE || ms > LATEST_DATE)
+    throw ConnectorError.invalid(
+      `occurredAt: ${Number.isNaN(ms) ? 'not a date' : at.toISOString()} is outside 1970–9999`,
+    );
+}
 
 /** Stores canonical events: clients and devices resolved, patch and health facts kept. */
 export async function recordEvents(
@@ -15,6 +26,7 @@ export async function recordEvents(
 ): Promise<RecordedEvent[]> {
   const out: RecordedEvent[] = [];
   for (const e of events) {
+    if ('occurredAt' in e && e.occurredAt !== undefined) assertStorableDate(e.occurredAt);
     if (e.type === 'client') {
       await resolveClient(m, instanceId, e.client);
       continue;

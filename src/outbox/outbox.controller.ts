@@ -1,4 +1,13 @@
-import { BadRequestException, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource, In } from 'typeorm';
 import { CurrentPrincipal, RequireRole, UnscopedOnly, type Principal } from '../access/principal';
@@ -6,6 +15,7 @@ import { AuditService } from '../audit/audit.service';
 import { notFound } from '../common/api-errors';
 import { OutboxMessage, type OutboxStatus } from './entities/outbox-message.entity';
 import { OutboxService } from './outbox.service';
+import { WholeNumberPipe } from '../common/query-pipes';
 
 const STATUSES: OutboxStatus[] = ['pending', 'delivering', 'delivered', 'dead', 'discarded'];
 
@@ -26,13 +36,13 @@ export class OutboxController {
   @ApiQuery({ name: 'instanceId', required: false })
   async list(
     @Query('status') status?: string,
-    @Query('incidentId') incidentId?: string,
-    @Query('instanceId') instanceId?: string,
-    @Query('limit') limit = '100',
+    @Query('incidentId', new ParseUUIDPipe({ optional: true })) incidentId?: string,
+    @Query('instanceId', new ParseUUIDPipe({ optional: true })) instanceId?: string,
+    @Query('limit', new WholeNumberPipe('limit', 100)) limit = 100,
   ) {
     if (status && !STATUSES.includes(status as OutboxStatus))
       throw new BadRequestException(`status: must be one of ${STATUSES.join(', ')}`);
-    const take = Math.min(Math.max(Number(limit) || 100, 1), 500);
+    const take = Math.min(Math.max(limit, 1), 500);
     const items = await this.ds.getRepository(OutboxMessage).find({
       where: {
         ...(status ? { status: status as OutboxStatus } : {}),
