@@ -30,10 +30,11 @@ import type { EventListener } from './inventory/recorded-event';
 import { OpsController } from './ops/ops.controller';
 import { CorrelationEngine } from './correlation/correlation.engine';
 import { CorrelationSettingsController } from './correlation/correlation-settings.controller';
+import { CorrelationSettingsService } from './correlation/correlation-settings.service';
 import { DeferredChecksWorker } from './correlation/deferred-checks.worker';
-import { IncidentNotifier } from './correlation/incident-notifier';
-import { IncidentViewBuilder } from './correlation/incident-view.builder';
-import { RoutingService } from './correlation/routing.service';
+import { IncidentNotifier } from './incidents/incident-notifier';
+import { IncidentViewBuilder } from './incidents/incident-view.builder';
+import { RoutingService } from './connector-instances/routing.service';
 import { RulesService } from './correlation/rules.service';
 import { HealthDownUseCase } from './correlation/usecases/health-down.usecase';
 import { HealthUpUseCase } from './correlation/usecases/health-up.usecase';
@@ -103,6 +104,7 @@ const listenerProviders: Provider[] = [
 
 const correlationProviders: Provider[] = [
   CorrelationEngine,
+  CorrelationSettingsService,
   RoutingService,
   RulesService,
   IncidentViewBuilder,

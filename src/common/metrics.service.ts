@@ -39,6 +39,11 @@ export class MetricsService {
     labelNames: ['kind'],
     registers: [this.registry],
   });
+  readonly inboxLockRetries = new Counter({
+    name: 'switchboard_inbox_lock_retries_total',
+    help: 'Inbox records put back for the next batch after losing a lock race (deadlock) to another replica',
+    registers: [this.registry],
+  });
   readonly pollDuration = new Histogram({
     name: 'switchboard_poll_duration_seconds',
     help: 'Duration of one poll of one stream',

@@ -8,16 +8,6 @@ export class RuleOverride {
   @Column('timestamptz') updatedAt!: Date;
 }
 
-export type RoutePurpose = 'alerts' | 'tickets' | 'rmm';
-
-/** Which instance serves a client for what (its PSA for tickets, …). */
-@Entity()
-export class ClientRoute {
-  @PrimaryColumn('uuid') clientId!: string;
-  @PrimaryColumn('uuid') instanceId!: string;
-  @PrimaryColumn('text') purpose!: RoutePurpose;
-}
-
 @Entity()
 export class MaintenanceWindow {
   @PrimaryColumn('uuid') id!: string;
@@ -27,14 +17,4 @@ export class MaintenanceWindow {
   @Column('timestamptz') endsAt!: Date;
   @Column('text') reason!: string;
   @Column('timestamptz') createdAt!: Date;
-}
-
-@Entity()
-export class DeviceTimeline {
-  @Column('bigint', { primary: true, generated: 'identity' }) id!: string;
-  @Column('uuid') deviceId!: string;
-  @Column('timestamptz') at!: Date;
-  @Column('text') kind!: string;
-  @Column('text') text!: string;
-  @Column('jsonb') data!: object;
 }

@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Body,
   Controller,
   Delete,
@@ -7,75 +6,33 @@ import {
   HttpCode,
   Param,
   ParseUUIDPipe,
-  Put,
   Post,
+  Put,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { randomUUID } from 'node:crypto';
-import { DataSource, In } from 'typeorm';
 import { CurrentPrincipal, RequireRole, UnscopedOnly, type Principal } from '../access/principal';
-import { AuditService } from '../audit/audit.service';
-import { notFound } from '../common/api-errors';
-import { RoutingService } from './routing.service';
-import { RulesService } from './rules.service';
-import { ConnectorInstance } from '../connector-instances/entities/connector-instance.entity';
-import { Client } from '../inventory/entities/client.entity';
-import { Device } from '../inventory/entities/device.entity';
-import { ClientRoute, MaintenanceWindow, RuleOverride, type RoutePurpose } from './config.entities';
+import { CorrelationSettingsService } from './correlation-settings.service';
 import { ClientRoutesDto } from './dto/client-routes.dto';
 import { CreateMaintenanceWindowDto } from './dto/maintenance-window.dto';
-import {
-  DEFAULT_RULES,
-  effectiveRules,
-  validateOverride,
-  type RuleSettings,
-} from './rules/rule-settings';
 
-/** Rules per client, which instances serve a client, and maintenance windows. All audited. */
+/** HTTP for rules per client, client routes and maintenance windows; the service decides. */
 @ApiTags('rules')
 @ApiBearerAuth()
 @Controller('api/v1')
 export class CorrelationSettingsController {
-  constructor(
-    private readonly ds: DataSource,
-    private readonly audit: AuditService,
-    private readonly rulesService: RulesService,
-    private readonly routing: RoutingService,
-  ) {}
-
-  private async client(who: Principal, id: string): Promise<Client> {
-    const client = await this.ds.getRepository(Client).findOneBy({ id });
-    if (!client || (who.clientId && who.clientId !== id)) throw notFound('client', id);
-    return client;
-  }
+  constructor(private readonly settings: CorrelationSettingsService) {}
 
   @Get('rules')
-  async rules(@CurrentPrincipal() who: Principal) {
-    const overrides = await this.ds.getRepository(RuleOverride).find();
-    const visible = overrides.filter((o) => !who.clientId || o.clientId === who.clientId);
-    return {
-      defaults: DEFAULT_RULES,
-      clients: visible.map((o) => ({
-        clientId: o.clientId,
-        override: o.settings,
-        effective: effectiveRules(o.settings as Partial<RuleSettings>),
-        updatedAt: o.updatedAt,
-      })),
-    };
+  rules(@CurrentPrincipal() who: Principal) {
+    return this.settings.rules(who);
   }
 
   @Get('rules/clients/:clientId')
-  async clientRules(
+  clientRules(
     @CurrentPrincipal() who: Principal,
     @Param('clientId', ParseUUIDPipe) clientId: string,
   ) {
-    await this.client(who, clientId);
-    const row = await this.ds.getRepository(RuleOverride).findOneBy({ clientId });
-    return {
-      clientId,
-      override: row?.settings ?? null,
-      effective: effectiveRules(row?.settings as Partial<RuleSettings> | undefined),
-    };
+    return this.settings.clientRules(who, clientId);
   }
 
   @Put('rules/clients/:clientId')
@@ -85,30 +42,12 @@ export class CorrelationSettingsController {
     description:
       'A partial RuleSettings: windowHours, rebootGraceMinutes, verificationDelayMinutes, waveHours, waveMinDevices, recurrenceHours, criticalServices, knownIssues',
   })
-  async setClientRules(
+  setClientRules(
     @CurrentPrincipal() who: Principal,
     @Param('clientId', ParseUUIDPipe) clientId: string,
     @Body() body: Record<string, unknown>,
   ) {
-    await this.client(who, clientId);
-    const problems = validateOverride(body);
-    if (problems.length > 0) throw new BadRequestException(problems.join('; '));
-    await this.ds.transaction(async (m) => {
-      await m
-        .getRepository(RuleOverride)
-        .upsert({ clientId, settings: body, updatedAt: new Date() }, ['clientId']);
-      await this.audit.record(
-        who,
-        {
-          action: 'rules.override',
-          targetType: 'client',
-          targetId: clientId,
-          detail: { settings: body },
-        },
-        m,
-      );
-    });
-    return this.clientRules(who, clientId);
+    return this.settings.setClientRules(who, clientId, body);
   }
 
   @Delete('rules/clients/:clientId')
@@ -119,125 +58,40 @@ export class CorrelationSettingsController {
     @CurrentPrincipal() who: Principal,
     @Param('clientId', ParseUUIDPipe) clientId: string,
   ) {
-    await this.ds.transaction(async (m) => {
-      await m.getRepository(RuleOverride).delete({ clientId });
-      await this.audit.record(
-        who,
-        { action: 'rules.reset', targetType: 'client', targetId: clientId },
-        m,
-      );
-    });
+    await this.settings.clearClientRules(who, clientId);
   }
 
   @Get('clients/:clientId/routes')
-  async routes(
-    @CurrentPrincipal() who: Principal,
-    @Param('clientId', ParseUUIDPipe) clientId: string,
-  ) {
-    await this.client(who, clientId);
-    const rows = await this.ds.getRepository(ClientRoute).findBy({ clientId });
-    const of = (p: RoutePurpose) => rows.filter((r) => r.purpose === p).map((r) => r.instanceId);
-    return {
-      clientId,
-      alerts: of('alerts'),
-      tickets: of('tickets'),
-      rmm: of('rmm'),
-      note: 'an empty list means: every enabled instance able to do it',
-    };
+  routes(@CurrentPrincipal() who: Principal, @Param('clientId', ParseUUIDPipe) clientId: string) {
+    return this.settings.routes(who, clientId);
   }
 
   @Put('clients/:clientId/routes')
   @RequireRole('admin')
   @UnscopedOnly()
-  async setRoutes(
+  setRoutes(
     @CurrentPrincipal() who: Principal,
     @Param('clientId', ParseUUIDPipe) clientId: string,
     @Body() dto: ClientRoutesDto,
   ) {
-    await this.client(who, clientId);
-    const wanted = [...(dto.alerts ?? []), ...(dto.tickets ?? []), ...(dto.rmm ?? [])];
-    const found = await this.ds.getRepository(ConnectorInstance).findBy({ id: In(wanted) });
-    const missing = wanted.filter((id) => !found.some((f) => f.id === id));
-    if (missing.length > 0)
-      throw new BadRequestException(`instances: unknown connector ${missing.join(', ')}`);
-    await this.ds.transaction(async (m) => {
-      for (const purpose of ['alerts', 'tickets', 'rmm'] as const) {
-        const ids = dto[purpose];
-        if (ids === undefined) continue;
-        await m.getRepository(ClientRoute).delete({ clientId, purpose });
-        for (const instanceId of ids)
-          await m.getRepository(ClientRoute).insert({ clientId, instanceId, purpose });
-      }
-      await this.audit.record(
-        who,
-        { action: 'client.routes', targetType: 'client', targetId: clientId, detail: { ...dto } },
-        m,
-      );
-    });
-    this.routing.forgetRoutes();
-    return this.routes(who, clientId);
+    return this.settings.setRoutes(who, clientId, dto);
   }
 
   @Get('maintenance-windows')
-  async windows(@CurrentPrincipal() who: Principal) {
-    const all = await this.ds
-      .getRepository(MaintenanceWindow)
-      .find({ order: { startsAt: 'DESC' }, take: 500 });
-    return { items: who.clientId ? all.filter((w) => w.clientId === who.clientId) : all };
+  windows(@CurrentPrincipal() who: Principal) {
+    return this.settings.windows(who);
   }
 
   @Post('maintenance-windows')
   @RequireRole('operator')
-  async addWindow(@CurrentPrincipal() who: Principal, @Body() dto: CreateMaintenanceWindowDto) {
-    if (!dto.clientId && !dto.deviceId)
-      throw new BadRequestException('clientId or deviceId: one is required');
-    if (new Date(dto.endsAt) <= new Date(dto.startsAt))
-      throw new BadRequestException('endsAt: must be after startsAt');
-    if (dto.clientId) await this.client(who, dto.clientId);
-    if (dto.deviceId) {
-      const device = await this.ds.getRepository(Device).findOneBy({ id: dto.deviceId });
-      if (!device || (who.clientId && device.clientId !== who.clientId))
-        throw new BadRequestException(`deviceId: device ${dto.deviceId} not found`);
-    }
-    const row: MaintenanceWindow = {
-      id: randomUUID(),
-      clientId: dto.clientId ?? null,
-      deviceId: dto.deviceId ?? null,
-      startsAt: new Date(dto.startsAt),
-      endsAt: new Date(dto.endsAt),
-      reason: dto.reason ?? '',
-      createdAt: new Date(),
-    };
-    await this.ds.transaction(async (m) => {
-      await m.getRepository(MaintenanceWindow).insert(row);
-      await this.audit.record(
-        who,
-        {
-          action: 'maintenance.create',
-          targetType: 'maintenance-window',
-          targetId: row.id,
-          detail: { ...dto },
-        },
-        m,
-      );
-    });
-    return row;
+  addWindow(@CurrentPrincipal() who: Principal, @Body() dto: CreateMaintenanceWindowDto) {
+    return this.settings.addWindow(who, dto);
   }
 
   @Delete('maintenance-windows/:id')
   @HttpCode(204)
   @RequireRole('operator')
   async removeWindow(@CurrentPrincipal() who: Principal, @Param('id', ParseUUIDPipe) id: string) {
-    const row = await this.ds.getRepository(MaintenanceWindow).findOneBy({ id });
-    if (!row || (who.clientId && row.clientId !== who.clientId))
-      throw notFound('maintenance window', id);
-    await this.ds.transaction(async (m) => {
-      await m.getRepository(MaintenanceWindow).delete({ id });
-      await this.audit.record(
-        who,
-        { action: 'maintenance.delete', targetType: 'maintenance-window', targetId: id },
-        m,
-      );
-    });
+    await this.settings.removeWindow(who, id);
   }
 }

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventListener, RecordedEvent } from '../inventory/recorded-event';
-import { lockDevice } from './incident-store';
+import { lockDevice } from '../incidents/incident-store';
 import { HealthDownUseCase } from './usecases/health-down.usecase';
 import { HealthUpUseCase } from './usecases/health-up.usecase';
 import { PatchSeenUseCase } from './usecases/patch-seen.usecase';
 import { TicketSeenUseCase } from './usecases/ticket-seen.usecase';
+import { IncidentNotifier } from '../incidents/incident-notifier';
 
 const DOWN = new Set(['device.down', 'service.down', 'check.failed']);
 
@@ -20,7 +21,13 @@ export class CorrelationEngine implements EventListener {
     private readonly up: HealthUpUseCase,
     private readonly patch: PatchSeenUseCase,
     private readonly ticket: TicketSeenUseCase,
+    private readonly notifier: IncidentNotifier,
   ) {}
+
+  /** Write-backs decided in the batch are committed now: deliver them without waiting a tick. */
+  afterCommit(): void {
+    this.notifier.committed();
+  }
 
   async onRecorded(m: EntityManager, events: RecordedEvent[]): Promise<void> {
     for (const e of events) {

@@ -10,11 +10,12 @@ import { WorkerLoop } from '../common/worker-loop';
 import { Device } from '../inventory/entities/device.entity';
 import { HealthEvent } from '../inventory/entities/health-event.entity';
 import { DeferredCheck } from './deferred-check.entity';
-import { addDeviceTimeline, lockDevice } from './incident-store';
+import { addDeviceTimeline, lockDevice } from '../incidents/incident-store';
 import { criticalServicesFor, WELL_KNOWN_CRITICAL } from './rules/rule-settings';
 import { RulesService } from './rules.service';
 import { HealthDownUseCase } from './usecases/health-down.usecase';
 import { HealthUpUseCase } from './usecases/health-up.usecase';
+import { IncidentNotifier } from '../incidents/incident-notifier';
 
 const MAX_TRIES = 5;
 
@@ -54,6 +55,7 @@ export class DeferredChecksWorker implements OnApplicationBootstrap, OnApplicati
     private readonly down: HealthDownUseCase,
     private readonly up: HealthUpUseCase,
     private readonly config: AppConfig,
+    private readonly notifier: IncidentNotifier,
   ) {
     this.loop = new WorkerLoop(
       'deferred-checks',
@@ -86,6 +88,7 @@ export class DeferredChecksWorker implements OnApplicationBootstrap, OnApplicati
       try {
         if (check.kind === 'reboot-grace') await this.graceOver(check);
         else await this.verify(check);
+        this.notifier.committed();
       } catch (err) {
         await this.retryLater(check, err);
       }

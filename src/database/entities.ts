@@ -6,12 +6,9 @@ import { InboxEvent } from '../ingest/entities/inbox-event.entity';
 import { Incident } from '../incidents/entities/incident.entity';
 import { IncidentTimeline } from '../incidents/entities/incident-timeline.entity';
 import { TicketLink } from '../incidents/entities/ticket-link.entity';
-import {
-  ClientRoute,
-  DeviceTimeline,
-  MaintenanceWindow,
-  RuleOverride,
-} from '../correlation/config.entities';
+import { MaintenanceWindow, RuleOverride } from '../correlation/config.entities';
+import { ClientRoute } from '../connector-instances/entities/client-route.entity';
+import { DeviceTimeline } from '../inventory/entities/device-timeline.entity';
 import { DeferredCheck } from '../correlation/deferred-check.entity';
 import { AlertLink } from '../incidents/entities/alert-link.entity';
 import { IncidentSuspect } from '../incidents/entities/incident-suspect.entity';

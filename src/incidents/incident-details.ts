@@ -1,5 +1,3 @@
-import type { WaveDecision } from '../correlation/rules/patch-wave.rule';
-
 /** What an incident knows beyond its columns (stored as jsonb `details`). */
 export interface IncidentDetails {
   /** Services or checks currently failing. */
@@ -28,4 +26,12 @@ export function details(raw: object): IncidentDetails {
     ...(d.suppressedReason ? { suppressedReason: d.suppressedReason } : {}),
     ...(d.resolution ? { resolution: d.resolution } : {}),
   };
+}
+
+/** A patch wave as the incident records it. */
+export interface WaveDecision {
+  patchId: string;
+  devices: number;
+  clients: number;
+  recommendation: string;
 }

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { ExternalRef } from '../../connectors/contract/connector';
 import { ConnectorError } from '../../connectors/contract/connector-error';
 import type { OutboxMessage } from '../outbox/entities/outbox-message.entity';
+import type { OutboxCommand } from '../outbox/outbox-command';
 import type { OutboxHook } from '../outbox/outbox-hooks';
 import { TicketLink } from './entities/ticket-link.entity';
 
@@ -15,14 +16,20 @@ type Payload = Record<string, unknown>;
  */
 @Injectable()
 export class TicketOutboxHook implements OutboxHook {
-  async prepare(m: EntityManager, message: OutboxMessage): Promise<Payload | null> {
-    const payload = message.payload as Payload;
-    if (message.action === 'upsertTicket' || typeof payload.ticketLinkId !== 'string') return null;
-    const link = await m.getRepository(TicketLink).findOneBy({ id: payload.ticketLinkId });
-    if (!link) throw ConnectorError.invalid(`ticket link ${payload.ticketLinkId} no longer exists`);
+  async prepare(m: EntityManager, command: OutboxCommand): Promise<OutboxCommand | null> {
+    if (
+      command.action !== 'noteTicket' &&
+      command.action !== 'closeTicket' &&
+      command.action !== 'reopenTicket'
+    )
+      return null;
+    const { ticketLinkId } = command.payload;
+    const link = await m.getRepository(TicketLink).findOneBy({ id: ticketLinkId });
+    if (!link) throw ConnectorError.invalid(`ticket link ${ticketLinkId} no longer exists`);
     if (!link.externalId)
       throw new ConnectorError('the ticket has not been created yet', 'unavailable', true);
-    return { ...payload, target: { id: link.externalId } satisfies ExternalRef };
+    const target: ExternalRef = { id: link.externalId };
+    return { ...command, payload: { ...command.payload, target } } as OutboxCommand;
   }
 
   async delivered(m: EntityManager, message: OutboxMessage, result: Payload | null): Promise<void> {

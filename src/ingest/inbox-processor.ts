@@ -10,7 +10,7 @@ import { ConnectorError } from '../../connectors/contract/connector-error';
 import { AppConfig } from '../config/app-config';
 import { ConnectorHost } from '../connector-instances/connector-host.service';
 import { ConnectorInstance } from '../connector-instances/entities/connector-instance.entity';
-import { classifyDbError } from '../common/db-errors';
+import { classifyDbError, sqlState } from '../common/db-errors';
 import { MetricsService } from '../common/metrics.service';
 import { EVENT_LISTENERS } from '../common/tokens';
 import { WorkerLoop } from '../common/worker-loop';
@@ -20,6 +20,8 @@ import { InboxService } from './inbox.service';
 
 const BATCH = 200;
 const MAX_ATTEMPTS = 5;
+/** Deadlock, serialization failure, lock not available. */
+const LOCK_CONFLICTS = new Set(['40P01', '40001', '55P03']);
 
 interface ClaimedRow {
   id: string;
@@ -85,6 +87,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
       }
       return rows.length;
     });
+    if (count > 0) for (const listener of this.listeners) listener.afterCommit?.();
     await this.refreshGauges();
     return count === BATCH;
   }
@@ -112,8 +115,18 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
       await m.query('RELEASE SAVEPOINT inbox_record');
     } catch (err) {
       await m.query('ROLLBACK TO SAVEPOINT inbox_record');
-      // Bad data will not get better: fail it at once. Anything else (a lock, a unique race
-      // with another replica) is retried a few times before the record is parked as failed.
+      // Losing a lock race to another replica says nothing about the record: it stays pending,
+      // its attempts untouched, and the next batch takes it again. It is never parked.
+      if (LOCK_CONFLICTS.has(sqlState(err) ?? '')) {
+        this.metrics.inboxLockRetries.inc();
+        this.logger.debug(
+          { inboxId: row.id, instanceId: row.instance_id, sqlState: sqlState(err) },
+          'inbox record lost a lock race; retried with the next batch',
+        );
+        return;
+      }
+      // Bad data will not get better: fail it at once. Anything else (a unique race with
+      // another replica) is retried a few times before the record is parked as failed.
       const invalid =
         (err instanceof ConnectorError && !err.retryable) ||
         classifyDbError(err) === 'invalid-data';

@@ -22,4 +22,6 @@ export type RecordedEvent =
  */
 export interface EventListener {
   onRecorded(m: EntityManager, events: RecordedEvent[]): Promise<void>;
+  /** After the transaction that stored a batch committed: wake whoever acts on its decisions. */
+  afterCommit?(): void;
 }

@@ -6,7 +6,7 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Connector, ExternalRef, TicketDraft } from '../../connectors/contract/connector';
+import type { Connector, ExternalRef } from '../../connectors/contract/connector';
 import { ConnectorError } from '../../connectors/contract/connector-error';
 import { AppConfig } from '../config/app-config';
 import { returnedRows } from '../common/sql';
@@ -14,45 +14,84 @@ import { ConnectorHost } from '../connector-instances/connector-host.service';
 import { ConnectorInstance } from '../connector-instances/entities/connector-instance.entity';
 import { MetricsService } from '../common/metrics.service';
 import { WorkerLoop } from '../common/worker-loop';
+import { classifyDbError } from '../common/db-errors';
 import { OutboxMessage } from './entities/outbox-message.entity';
+import { unhandledCommand, type OutboxCommand } from './outbox-command';
 import { OUTBOX_HOOKS, type OutboxHook } from './outbox-hooks';
 import { OutboxService } from './outbox.service';
 import { nextDelayMs } from './retry-policy';
 
 const BATCH = 20;
 
-type Payload = Record<string, unknown>;
+type Result = Record<string, unknown> | null;
 
-async function call(
-  connector: Connector,
-  message: OutboxMessage,
-  payload: Payload,
-): Promise<Payload | null> {
+/** The one place a command becomes a connector call; the compiler checks every action is here. */
+async function deliverCommand(connector: Connector, command: OutboxCommand): Promise<Result> {
   const need = <K extends keyof Connector>(name: K): NonNullable<Connector[K]> => {
     const fn = connector[name];
     if (!fn) throw ConnectorError.invalid(`this connector cannot ${name}`);
     return (fn as (...a: unknown[]) => unknown).bind(connector) as NonNullable<Connector[K]>;
   };
-  switch (message.action) {
+  const target = (p: { target?: ExternalRef }): ExternalRef => {
+    if (!p.target) throw new Error('ticket target was not prepared');
+    return p.target;
+  };
+  switch (command.action) {
     case 'pushAlertNote':
-      await need('pushAlertNote')(payload.target as ExternalRef, String(payload.text));
+      await need('pushAlertNote')(command.payload.target, command.payload.text);
       return null;
     case 'upsertTicket':
-      return { ref: await need('upsertTicket')(payload.draft as TicketDraft) };
+      return { ref: await need('upsertTicket')(command.payload.draft) };
     case 'noteTicket':
-      await need('noteTicket')(payload.target as ExternalRef, String(payload.text));
+      await need('noteTicket')(target(command.payload), command.payload.text);
       return null;
     case 'closeTicket':
-      await need('closeTicket')(payload.target as ExternalRef, String(payload.note));
+      await need('closeTicket')(target(command.payload), command.payload.note);
       return null;
     case 'reopenTicket':
-      await need('reopenTicket')(payload.target as ExternalRef, String(payload.note));
+      await need('reopenTicket')(target(command.payload), command.payload.note);
       return null;
     case 'runRollback':
       return {
-        job: await need('runRollback')(payload.device as ExternalRef, String(payload.patchId)),
+        job: await need('runRollback')(command.payload.device, command.payload.patchId),
       };
+    default:
+      return unhandledCommand(command);
   }
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * A vendor's classified error keeps its own verdict; a database or network that is away is
+ * retried; anything else is a programming error: retrying it eight times only hides it, so it
+ * is dead-lettered at once with its stack.
+ */
+export function classifyDeliveryError(err: unknown): { error: ConnectorError; bug: boolean } {
+  if (err instanceof ConnectorError) return { error: err, bug: false };
+  const e = err instanceof Error ? err : new Error(String(err));
+  const code = (err as { code?: unknown } | null)?.code;
+  const transient =
+    classifyDbError(err) === 'unavailable' ||
+    (err as { isAxiosError?: unknown } | null)?.isAxiosError === true ||
+    (typeof code === 'string' && NETWORK_CODES.has(code));
+  if (transient) return { error: new ConnectorError(e.message, 'unavailable', true), bug: false };
+  const where = (e.stack ?? '')
+    .split('\n')
+    .slice(1, 4)
+    .map((l) => l.trim())
+    .join(' < ');
+  return {
+    error: new ConnectorError(`bug: ${e.name}: ${e.message} at ${where}`, 'invalid', false),
+    bug: true,
+  };
 }
 
 /**
@@ -122,10 +161,10 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
         .getRepository(ConnectorInstance)
         .findOneByOrFail({ id: message.instanceId });
       const { connector } = this.host.live(instance);
-      let payload = message.payload as Payload;
+      let command = { action: message.action, payload: message.payload } as OutboxCommand;
       for (const hook of this.hooks)
-        payload = (await hook.prepare?.(this.ds.manager, { ...message, payload })) ?? payload;
-      const result = await call(connector, message, payload);
+        command = (await hook.prepare?.(this.ds.manager, command)) ?? command;
+      const result = await deliverCommand(connector, command);
       await this.ds.transaction(async (m) => {
         for (const hook of this.hooks) await hook.delivered?.(m, message, result);
         await m.getRepository(OutboxMessage).update(
@@ -148,10 +187,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async failed(message: OutboxMessage, err: unknown): Promise<void> {
-    const error =
-      err instanceof ConnectorError
-        ? err
-        : new ConnectorError((err as Error).message ?? String(err), 'unavailable', true);
+    const { error, bug } = classifyDeliveryError(err);
     const dead = !error.retryable || message.attempts >= message.maxAttempts;
     const delay = nextDelayMs(
       {
@@ -180,7 +216,8 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
         instanceId: message.instanceId,
         action: message.action,
         attempts: message.attempts,
-        reason: error.reason,
+        reason: bug ? 'bug' : error.reason,
+        ...(bug ? { stack: (err as Error).stack } : {}),
         dead,
         retryInMs: dead ? null : delay,
       },

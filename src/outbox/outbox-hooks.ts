@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { OutboxMessage } from './entities/outbox-message.entity';
+import type { OutboxCommand } from './outbox-command';
 
 /**
  * Lets features take part in delivery without the outbox knowing them: `prepare` resolves a
@@ -7,7 +8,7 @@ import type { OutboxMessage } from './entities/outbox-message.entity';
  * records what the call returned in the same transaction that marks the message delivered.
  */
 export interface OutboxHook {
-  prepare?(m: EntityManager, message: OutboxMessage): Promise<Record<string, unknown> | null>;
+  prepare?(m: EntityManager, command: OutboxCommand): Promise<OutboxCommand | null>;
   delivered?(
     m: EntityManager,
     message: OutboxMessage,

@@ -1,16 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import type { OutboxAction } from './entities/outbox-message.entity';
+import type { OutboxCommand } from './outbox-command';
 
-export interface OutboxDraft {
+export type OutboxDraft = OutboxCommand & {
   instanceId: string;
-  action: OutboxAction;
-  payload: Record<string, unknown>;
   /** The same decision always produces the same key, so it is never enqueued twice. */
   idempotencyKey: string;
   incidentId?: string | null;
-}
+};
 
 @Injectable()
 export class OutboxService {

@@ -16,9 +16,9 @@ export interface FakeToolsApp {
 }
 
 /** Instances are created through the API; their polls are pushed a day out, to run on demand. */
-export async function startFakeToolsApp(): Promise<FakeToolsApp> {
+export async function startFakeToolsApp(env: Record<string, string> = {}): Promise<FakeToolsApp> {
   const vendor = await new FakeVendor().start();
-  const t = await startTestApp({ definitions: [...CONNECTOR_DEFINITIONS, ...FAKE_TOOLS] });
+  const t = await startTestApp({ definitions: [...CONNECTOR_DEFINITIONS, ...FAKE_TOOLS], env });
   const ids = {} as FakeToolsApp['ids'];
   for (const kind of ['fake-rmm', 'fake-monitor', 'fake-helpdesk'] as const) {
     const res = await t.api<{ id: string; webhook?: { secret: string } }>(

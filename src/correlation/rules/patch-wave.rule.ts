@@ -1,3 +1,4 @@
+import type { WaveDecision } from '../../incidents/incident-details';
 import type { RuleSettings } from './rule-settings';
 
 export interface WaveFacts {
@@ -6,12 +7,7 @@ export interface WaveFacts {
   hurt: { deviceId: string; clientId: string | null }[];
 }
 
-export interface WaveDecision {
-  patchId: string;
-  devices: number;
-  clients: number;
-  recommendation: string;
-}
+export type { WaveDecision };
 
 /** The same KB hurting several devices within the wave period becomes one parent incident. */
 export function detectWave(facts: WaveFacts, rules: RuleSettings): WaveDecision | null {

@@ -11,8 +11,8 @@ import {
   linkAlert,
   currentOrRecentOf,
   saveDetails,
-} from '../incident-store';
-import { IncidentNotifier } from '../incident-notifier';
+} from '../../incidents/incident-store';
+import { IncidentNotifier } from '../../incidents/incident-notifier';
 import { isExpectedRebootDown } from '../rules/expected-reboot.rule';
 import { RulesService } from '../rules.service';
 import { OpenIncidentUseCase, recentChanges } from './open-incident.usecase';

@@ -4,8 +4,13 @@ import { details } from '../../incidents/incident-details';
 import type { Device } from '../../inventory/entities/device.entity';
 import type { HealthEvent } from '../../inventory/entities/health-event.entity';
 import { DeferredCheck } from '../deferred-check.entity';
-import { addDeviceTimeline, addTimeline, openIncidentOf, saveDetails } from '../incident-store';
-import { IncidentNotifier } from '../incident-notifier';
+import {
+  addDeviceTimeline,
+  addTimeline,
+  openIncidentOf,
+  saveDetails,
+} from '../../incidents/incident-store';
+import { IncidentNotifier } from '../../incidents/incident-notifier';
 import { RulesService } from '../rules.service';
 import { VerificationScheduler } from './verification.scheduler';
 

@@ -6,8 +6,8 @@ import { IncidentSuspect } from '../../incidents/entities/incident-suspect.entit
 import type { IncidentDetails } from '../../incidents/incident-details';
 import type { Device } from '../../inventory/entities/device.entity';
 import type { HealthEvent } from '../../inventory/entities/health-event.entity';
-import { addTimeline, linkAlert, newIncidentKey } from '../incident-store';
-import { IncidentNotifier } from '../incident-notifier';
+import { addTimeline, linkAlert, newIncidentKey } from '../../incidents/incident-store';
+import { IncidentNotifier } from '../../incidents/incident-notifier';
 import { assessOutage, type Change } from '../rules/post-patch-outage.rule';
 import type { RuleSettings } from '../rules/rule-settings';
 import { PatchWaveUseCase } from './patch-wave.usecase';

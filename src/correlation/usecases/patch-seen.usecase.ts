@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Device } from '../../inventory/entities/device.entity';
 import type { PatchEvent } from '../../inventory/entities/patch-event.entity';
-import { addDeviceTimeline, addTimeline, openIncidentOf } from '../incident-store';
+import { addDeviceTimeline, addTimeline, openIncidentOf } from '../../incidents/incident-store';
 import { RulesService } from '../rules.service';
 import { VerificationScheduler } from './verification.scheduler';
 

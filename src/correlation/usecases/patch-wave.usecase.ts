@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Incident } from '../../incidents/entities/incident.entity';
 import { details } from '../../incidents/incident-details';
-import { addTimeline, newIncidentKey } from '../incident-store';
-import { IncidentNotifier } from '../incident-notifier';
+import { addTimeline, newIncidentKey } from '../../incidents/incident-store';
+import { IncidentNotifier } from '../../incidents/incident-notifier';
 import { detectWave } from '../rules/patch-wave.rule';
 import type { RuleSettings } from '../rules/rule-settings';
 

@@ -6,8 +6,8 @@ import { Incident } from '../../incidents/entities/incident.entity';
 import { TicketLink } from '../../incidents/entities/ticket-link.entity';
 import { details } from '../../incidents/incident-details';
 import type { Device } from '../../inventory/entities/device.entity';
-import { addTimeline, saveDetails } from '../incident-store';
-import { IncidentNotifier } from '../incident-notifier';
+import { addTimeline, saveDetails } from '../../incidents/incident-store';
+import { IncidentNotifier } from '../../incidents/incident-notifier';
 
 /**
  * Tickets read from a helpdesk: our own ticket closed by a technician resolves its incident;

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Device } from '../../inventory/entities/device.entity';
 import { DeferredCheck } from '../deferred-check.entity';
-import { addDeviceTimeline } from '../incident-store';
-import { RoutingService } from '../routing.service';
+import { addDeviceTimeline } from '../../incidents/incident-store';
+import { RoutingService } from '../../connector-instances/routing.service';
 import type { RuleSettings } from '../rules/rule-settings';
 
 /** Schedules the post-patch service check when an RMM that reports services knows the device. */

@@ -1,8 +1,8 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { OutboxAction } from '../outbox-command';
 
 export type OutboxStatus = 'pending' | 'delivering' | 'delivered' | 'dead' | 'discarded';
-export type OutboxAction =
-  'pushAlertNote' | 'upsertTicket' | 'noteTicket' | 'closeTicket' | 'reopenTicket' | 'runRollback';
+export type { OutboxAction };
 
 @Entity()
 export class OutboxMessage {

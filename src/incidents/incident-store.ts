@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type EntityManager, MoreThanOrEqual, Not } from 'typeorm';
-import { DeviceTimeline } from './config.entities';
-import { IncidentTimeline } from '../incidents/entities/incident-timeline.entity';
-import { Incident } from '../incidents/entities/incident.entity';
-import type { IncidentDetails } from '../incidents/incident-details';
+import { DeviceTimeline } from '../inventory/entities/device-timeline.entity';
+import { IncidentTimeline } from './entities/incident-timeline.entity';
+import { Incident } from './entities/incident.entity';
+import type { IncidentDetails } from './incident-details';
 
 /** A short, stable incident key: it is written into tickets and searched for. */
 export const newIncidentKey = () => `SB${randomBytes(5).toString('hex').toUpperCase()}`;

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Capability } from '../../connectors/contract/capabilities';
-import { ConnectorRegistry } from '../connector-instances/connector-registry.service';
-import { ConnectorInstance } from '../connector-instances/entities/connector-instance.entity';
-import { ClientRoute, type RoutePurpose } from './config.entities';
+import { ConnectorRegistry } from './connector-registry.service';
+import { ConnectorInstance } from './entities/connector-instance.entity';
+import { ClientRoute, type RoutePurpose } from './entities/client-route.entity';
 
 /**
  * Which instances serve a client: the routes configured for it (PUT /api/v1/clients/:id/routes),

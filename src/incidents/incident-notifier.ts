@@ -2,15 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { TicketDraft } from '../../connectors/contract/connector';
-import { AlertLink } from '../incidents/entities/alert-link.entity';
-import type { Incident } from '../incidents/entities/incident.entity';
-import { TicketLink } from '../incidents/entities/ticket-link.entity';
-import { details } from '../incidents/incident-details';
+import { AlertLink } from './entities/alert-link.entity';
+import type { Incident } from './entities/incident.entity';
+import { TicketLink } from './entities/ticket-link.entity';
+import { details } from './incident-details';
 import { OutboxService } from '../outbox/outbox.service';
 import type { IncidentView } from '../rendering/incident-view';
 import { TemplateRenderer, type TemplateName } from '../rendering/renderer';
 import { IncidentViewBuilder } from './incident-view.builder';
-import { RoutingService } from './routing.service';
+import { RoutingService } from '../connector-instances/routing.service';
 
 type Priority = TicketDraft['priority'];
 /** An alert linked to an incident: the monitoring instance and its problem id. */
@@ -29,6 +29,11 @@ export class IncidentNotifier {
     private readonly routing: RoutingService,
     private readonly views: IncidentViewBuilder,
   ) {}
+
+  /** Call once the transaction that made decisions has committed: delivery starts at once. */
+  committed(): void {
+    this.outbox.notify();
+  }
 
   private priority(incident: Incident): Priority {
     const d = details(incident.details);
@@ -71,16 +76,17 @@ export class IncidentNotifier {
       .findBy({ incidentId: incident.id, relation: 'incident-ticket' });
     for (const link of links) {
       if (link.id === skipLinkId) continue;
-      await this.outbox.enqueue(m, {
+      const common = {
         instanceId: link.instanceId,
-        action,
-        payload:
-          action === 'noteTicket'
-            ? { ticketLinkId: link.id, text }
-            : { ticketLinkId: link.id, note: text },
         idempotencyKey: `${incident.key}:${decision}:${action}:${link.id}`,
         incidentId: incident.id,
-      });
+      };
+      await this.outbox.enqueue(
+        m,
+        action === 'noteTicket'
+          ? { ...common, action, payload: { ticketLinkId: link.id, text } }
+          : { ...common, action, payload: { ticketLinkId: link.id, note: text } },
+      );
     }
   }
 
@@ -135,7 +141,7 @@ export class IncidentNotifier {
       await this.outbox.enqueue(m, {
         instanceId: instance.id,
         action: 'upsertTicket',
-        payload: { ticketLinkId: linkId, draft: draft as unknown as Record<string, unknown> },
+        payload: { ticketLinkId: linkId, draft },
         idempotencyKey: `${incident.key}:${decision}:ticket:${instance.id}`,
         incidentId: incident.id,
       });

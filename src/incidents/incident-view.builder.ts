@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import type { IncidentSuspect } from '../incidents/entities/incident-suspect.entity';
-import type { Incident } from '../incidents/entities/incident.entity';
-import { details } from '../incidents/incident-details';
+import type { IncidentSuspect } from './entities/incident-suspect.entity';
+import type { Incident } from './entities/incident.entity';
+import { details } from './incident-details';
 import type { IncidentView } from '../rendering/incident-view';
 
 const CAUSE_LABEL: Record<string, string> = {
