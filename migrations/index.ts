@@ -2,6 +2,7 @@ import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
 import { AddCorrelation1764100000000 } from './1764100000000-AddCorrelation';
 import { DeferredCheckHistory1764200000000 } from './1764200000000-DeferredCheckHistory';
 import { FailedPatchIndex1764300000000 } from './1764300000000-FailedPatchIndex';
+import { HealthEventOrigin1764400000000 } from './1764400000000-HealthEventOrigin';
 
 /** Every migration, in order. Never edit one after release: add a new one. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   AddCorrelation1764100000000,
   DeferredCheckHistory1764200000000,
   FailedPatchIndex1764300000000,
+  HealthEventOrigin1764400000000,
 ];

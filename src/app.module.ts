@@ -16,7 +16,7 @@ import { ConnectorRegistry } from './connector-instances/connector-registry.serv
 import { ConnectorsController } from './connector-instances/connectors.controller';
 import { MetricsService } from './common/metrics.service';
 import { loggerOptions } from './common/logger-options';
-import { CLOCK, CONNECTOR_DEFINITIONS, EVENT_LISTENERS } from './common/tokens';
+import { CLOCK, CONNECTOR_DEFINITIONS } from './common/tokens';
 import { InboxController } from './ingest/inbox.controller';
 import { InboxProcessor } from './ingest/inbox-processor';
 import { InboxService } from './ingest/inbox.service';
@@ -26,7 +26,7 @@ import { PollScheduler } from './ingest/poll-scheduler';
 import { WebhookController } from './ingest/webhook.controller';
 import { DevicesController } from './inventory/devices.controller';
 import { DevicesService } from './inventory/devices.service';
-import type { EventListener } from './inventory/recorded-event';
+import { InventoryRecorder } from './inventory/inventory-recorder.service';
 import { OpsController } from './ops/ops.controller';
 import { CorrelationEngine } from './correlation/correlation.engine';
 import { CorrelationSettingsController } from './correlation/correlation-settings.controller';
@@ -44,6 +44,7 @@ import { PatchWaveUseCase } from './correlation/usecases/patch-wave.usecase';
 import { TicketSeenUseCase } from './correlation/usecases/ticket-seen.usecase';
 import { VerificationScheduler } from './correlation/usecases/verification.scheduler';
 import { IncidentsController } from './incidents/incidents.controller';
+import { IncidentLifecycle } from './incidents/incident-lifecycle.service';
 import { IncidentsService } from './incidents/incidents.service';
 import { TicketOutboxHook } from './incidents/ticket-outbox.hook';
 import { defaultTemplatesDir, TemplateRenderer } from './rendering/renderer';
@@ -82,11 +83,6 @@ class FoundationModule {
 /** Extension points: what reacts to stored events (correlation) and to deliveries (tickets). */
 const listenerProviders: Provider[] = [
   {
-    provide: EVENT_LISTENERS,
-    useFactory: (engine: CorrelationEngine): EventListener[] => [engine],
-    inject: [CorrelationEngine],
-  },
-  {
     provide: OUTBOX_HOOKS,
     useFactory: (tickets: TicketOutboxHook): OutboxHook[] => [tickets],
     inject: [TicketOutboxHook],
@@ -109,6 +105,7 @@ const correlationProviders: Provider[] = [
   RulesService,
   IncidentViewBuilder,
   IncidentNotifier,
+  IncidentLifecycle,
   OpenIncidentUseCase,
   PatchWaveUseCase,
   HealthDownUseCase,
@@ -152,6 +149,7 @@ export class AppModule {
         PollRunner,
         PollScheduler,
         DevicesService,
+        InventoryRecorder,
         OutboxService,
         OutboxDispatcher,
         ...correlationProviders,

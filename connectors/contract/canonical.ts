@@ -79,8 +79,13 @@ export interface RebootSeen extends EventBase {
   message?: string;
 }
 
+/** Monitoring reported it; or a verification (the post-patch service check) found it. */
+export type HealthOrigin = 'monitoring' | 'verification';
+
 export interface HealthSeen extends EventBase {
   type: 'health';
+  /** Default 'monitoring'. */
+  origin?: HealthOrigin;
   device: DeviceRef;
   kind: HealthKind;
   /** Service or check name, when the event is about one. */

@@ -48,6 +48,12 @@ export interface TicketDraft {
   device?: { name: string; externalId?: string };
 }
 
+/** Names one outbox delivery: stable across its retries, different for every other message. */
+export interface DeliveryMarker {
+  /** Short and plain (`SB-` and 12 hex digits), safe to write into a note the vendor keeps. */
+  marker: string;
+}
+
 export interface RollbackJob {
   jobId: string;
   status: 'queued' | 'running' | 'done' | 'failed';
@@ -89,13 +95,18 @@ export interface Connector {
   pushAlertNote?(target: ExternalRef, text: string): Promise<void>;
   /** Idempotent on draft.correlationKey: searches for the key before creating. */
   upsertTicket?(draft: TicketDraft): Promise<ExternalRef>;
-  noteTicket?(target: ExternalRef, text: string): Promise<void>;
-  closeTicket?(target: ExternalRef, note: string): Promise<void>;
+  /**
+   * Adds the note once per `delivery.marker`: a retry after a lost answer finds the marker
+   * (written into the note, or checked before adding) and adds nothing.
+   */
+  noteTicket?(target: ExternalRef, text: string, delivery: DeliveryMarker): Promise<void>;
+  /** Notes (once per marker, as noteTicket) and closes; closing a closed ticket is a no-op. */
+  closeTicket?(target: ExternalRef, note: string, delivery: DeliveryMarker): Promise<void>;
   /**
    * The outage came back: the ticket is moved back to an open status if it was closed, and
-   * gets the note either way. Safe to retry (a reopened ticket is not reopened again).
+   * gets the note either way (once per marker). Safe to retry.
    */
-  reopenTicket?(target: ExternalRef, note: string): Promise<void>;
+  reopenTicket?(target: ExternalRef, note: string, delivery: DeliveryMarker): Promise<void>;
   runRollback?(device: ExternalRef, patchId: string): Promise<RollbackJob>;
 }
 

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { InventoryRecorder } from '../inventory/inventory-recorder.service';
 import type { EventListener, RecordedEvent } from '../inventory/recorded-event';
 import { lockDevice } from '../incidents/incident-store';
 import { HealthDownUseCase } from './usecases/health-down.usecase';
@@ -15,14 +16,19 @@ const DOWN = new Set(['device.down', 'service.down', 'check.failed']);
  * outbox messages commit with the event that caused them, or not at all.
  */
 @Injectable()
-export class CorrelationEngine implements EventListener {
+export class CorrelationEngine implements EventListener, OnModuleInit {
   constructor(
+    private readonly recorder: InventoryRecorder,
     private readonly down: HealthDownUseCase,
     private readonly up: HealthUpUseCase,
     private readonly patch: PatchSeenUseCase,
     private readonly ticket: TicketSeenUseCase,
     private readonly notifier: IncidentNotifier,
   ) {}
+
+  onModuleInit(): void {
+    this.recorder.register(this);
+  }
 
   /** Write-backs decided in the batch are committed now: deliver them without waiting a tick. */
   afterCommit(): void {

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import type { ServiceState } from '../../connectors/contract/canonical';
+import { DataSource } from 'typeorm';
+import type { HealthSeen, ServiceState } from '../../connectors/contract/canonical';
 import { ConnectorError } from '../../connectors/contract/connector-error';
 import { AppConfig } from '../config/app-config';
 import { ConnectorHost } from '../connector-instances/connector-host.service';
@@ -9,12 +9,12 @@ import { returnedRows } from '../common/sql';
 import { WorkerLoop } from '../common/worker-loop';
 import { Device } from '../inventory/entities/device.entity';
 import { HealthEvent } from '../inventory/entities/health-event.entity';
+import { InventoryRecorder } from '../inventory/inventory-recorder.service';
 import { DeferredCheck } from './deferred-check.entity';
 import { addDeviceTimeline, lockDevice } from '../incidents/incident-store';
 import { criticalServicesFor, WELL_KNOWN_CRITICAL } from './rules/rule-settings';
 import { RulesService } from './rules.service';
 import { HealthDownUseCase } from './usecases/health-down.usecase';
-import { HealthUpUseCase } from './usecases/health-up.usecase';
 import { IncidentNotifier } from '../incidents/incident-notifier';
 
 const MAX_TRIES = 5;
@@ -40,8 +40,9 @@ export function failedCritical(
 /**
  * Runs postponed decisions when due: a device still down after its reboot grace opens its
  * incident; a post-patch verification asks the RMM for the device's services and records
- * each stopped critical service as a health event (so it opens or updates the incident even
- * when monitoring stays green).
+ * each critical service's state through the inventory, as a health event of origin
+ * 'verification' (so a stopped one opens or updates the incident even when monitoring stays
+ * green).
  */
 @Injectable()
 export class DeferredChecksWorker implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -53,7 +54,7 @@ export class DeferredChecksWorker implements OnApplicationBootstrap, OnApplicati
     private readonly host: ConnectorHost,
     private readonly rules: RulesService,
     private readonly down: HealthDownUseCase,
-    private readonly up: HealthUpUseCase,
+    private readonly recorder: InventoryRecorder,
     private readonly config: AppConfig,
     private readonly notifier: IncidentNotifier,
   ) {
@@ -137,36 +138,22 @@ export class DeferredChecksWorker implements OnApplicationBootstrap, OnApplicati
           : `Post-patch verification: ${running.length} critical service(s) running.`,
         { services: [...failed, ...running] },
       );
-      for (const s of running) await this.record(m, device, instance.id, 'service.up', s, now);
-      for (const s of failed) await this.record(m, device, instance.id, 'service.down', s, now);
-    });
-  }
-
-  private async record(
-    m: EntityManager,
-    device: Device,
-    instanceId: string,
-    kind: 'service.down' | 'service.up',
-    s: ServiceState,
-    at: Date,
-  ): Promise<void> {
-    const event = await m.getRepository(HealthEvent).save(
-      m.getRepository(HealthEvent).create({
-        deviceId: device.id,
-        clientId: device.clientId,
-        instanceId,
-        inboxId: null,
-        sourceId: null,
+      // Recorded like any other vendor read: the inventory stores them, correlation decides.
+      const seen = (kind: 'service.up' | 'service.down', svc: ServiceState): HealthSeen => ({
+        type: 'health',
+        origin: 'verification',
+        device: { externalId: data.externalId },
         kind,
-        subject: s.name,
+        subject: svc.name,
         severity: kind === 'service.down' ? 'critical' : 'info',
-        problemId: null,
-        message: `post-patch verification: ${s.name} is ${s.state}`,
-        occurredAt: at,
-      }),
-    );
-    if (kind === 'service.down') await this.down.run(m, device, event);
-    else await this.up.run(m, device, event);
+        message: `post-patch verification: ${svc.name} is ${svc.state}`,
+        occurredAt: now,
+      });
+      await this.recorder.record(m, instance.id, null, [
+        ...running.map((svc) => seen('service.up', svc)),
+        ...failed.map((svc) => seen('service.down', svc)),
+      ]);
+    });
   }
 
   private async retryLater(check: DeferredCheck, err: unknown): Promise<void> {

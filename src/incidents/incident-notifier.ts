@@ -14,7 +14,18 @@ import { RoutingService } from '../connector-instances/routing.service';
 
 type Priority = TicketDraft['priority'];
 /** An alert linked to an incident: the monitoring instance and its problem id. */
-type AlertTarget = Pick<AlertLink, 'instanceId' | 'problemId'>;
+export type AlertTarget = Pick<AlertLink, 'instanceId' | 'problemId'>;
+
+/** What happened to an incident, as the notifier needs to know it. */
+export type News =
+  | { kind: 'opened'; fresh?: { alerts: AlertTarget[] } }
+  | { kind: 'updated'; change: string; newAlert?: AlertTarget }
+  | { kind: 'resolved'; change: string; closedTicketLinkId?: string }
+  | { kind: 'recurred'; change: string; newAlert?: AlertTarget }
+  | { kind: 'user-ticket-linked'; link: TicketLink };
+
+const UPDATED = { template: 'ticket/note-updated', action: 'noteTicket' } as const;
+const RECURRED = { template: 'ticket/note-recurred', action: 'reopenTicket' } as const;
 
 /**
  * Turns incident decisions into outbox messages, in the caller's transaction: notes on the
@@ -149,16 +160,37 @@ export class IncidentNotifier {
   }
 
   /**
+   * The one way in: what happened to the incident, told to every tool that should hear it.
+   * A suppressed incident (maintenance window) pages nobody; linking a user ticket still notes
+   * that ticket, since a person is waiting on it.
+   */
+  async tell(m: EntityManager, incident: Incident, decision: string, news: News): Promise<void> {
+    if (incident.suppressed && news.kind !== 'user-ticket-linked') return;
+    switch (news.kind) {
+      case 'opened':
+        return this.opened(m, incident, decision, news.fresh);
+      case 'updated':
+        await this.changed(m, incident, decision, news.change, UPDATED, news.newAlert);
+        return;
+      case 'resolved':
+        return this.resolved(m, incident, decision, news.change, news.closedTicketLinkId);
+      case 'recurred':
+        return this.recurred(m, incident, decision, news.change, news.newAlert);
+      case 'user-ticket-linked':
+        return this.linkedUserTicket(m, incident, decision, news.link);
+    }
+  }
+
+  /**
    * `fresh`: the incident was created in this transaction with exactly `fresh.alerts` linked,
    * so nothing needs looking up (each lookup is a round trip on the way to a decision).
    */
-  async opened(
+  private async opened(
     m: EntityManager,
     incident: Incident,
     decision: string,
     fresh?: { alerts: AlertTarget[] },
   ): Promise<void> {
-    if (incident.suppressed) return;
     const view = await this.views.build(m, incident);
     const text = this.renderer.render('alert-note/opened', view);
     await this.alertNotes(m, incident, decision, text, undefined, fresh?.alerts);
@@ -187,27 +219,13 @@ export class IncidentNotifier {
     return view;
   }
 
-  /** A new fact: notes on the ticket(s); the opening text on a newly linked problem. */
-  async updated(
+  private async resolved(
     m: EntityManager,
     incident: Incident,
     decision: string,
     change: string,
-    newProblem?: AlertTarget,
+    closedTicketLinkId?: string,
   ): Promise<void> {
-    if (incident.suppressed) return;
-    const ticket = { template: 'ticket/note-updated', action: 'noteTicket' } as const;
-    await this.changed(m, incident, decision, change, ticket, newProblem);
-  }
-
-  async resolved(
-    m: EntityManager,
-    incident: Incident,
-    decision: string,
-    change: string,
-    options: { closedTicketLinkId?: string } = {},
-  ): Promise<void> {
-    if (incident.suppressed) return;
     const view = await this.views.build(m, incident, change);
     await this.alertNotes(m, incident, decision, this.renderer.render('alert-note/resolved', view));
     await this.ticketNotes(
@@ -216,28 +234,26 @@ export class IncidentNotifier {
       decision,
       this.renderer.render('ticket/note-resolved', view),
       'closeTicket',
-      options.closedTicketLinkId,
+      closedTicketLinkId,
     );
   }
 
-  async recurred(
+  private async recurred(
     m: EntityManager,
     incident: Incident,
     decision: string,
     change: string,
     newProblem?: AlertTarget,
   ): Promise<void> {
-    if (incident.suppressed) return;
     // Always a reopen, never a plain note: a close still queued is delivered first (one
     // incident's messages to one instance go in order), and the reopen then undoes it.
-    const ticket = { template: 'ticket/note-recurred', action: 'reopenTicket' } as const;
-    const view = await this.changed(m, incident, decision, change, ticket, newProblem);
+    const view = await this.changed(m, incident, decision, change, RECURRED, newProblem);
     // Upsert is idempotent on the incident key: it finds the existing ticket, and opens one in
     // a helpdesk routed to this client since.
     await this.openTickets(m, incident, view, `${decision}:reopen`, false);
   }
 
-  async linkedUserTicket(
+  private async linkedUserTicket(
     m: EntityManager,
     incident: Incident,
     decision: string,

@@ -3,8 +3,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '../access/principal';
 import { AuditService } from '../audit/audit.service';
 import { notFound } from '../common/api-errors';
-import { IncidentNotifier } from './incident-notifier';
-import { addTimeline, lockDevice, saveDetails } from './incident-store';
+import { IncidentLifecycle } from './incident-lifecycle.service';
+import { addTimeline, lockDevice } from './incident-store';
+import { mitigate, resolve, snapshotOf } from './incident-transitions';
 import { RoutingService } from '../connector-instances/routing.service';
 import { Client } from '../inventory/entities/client.entity';
 import { Device } from '../inventory/entities/device.entity';
@@ -33,7 +34,7 @@ export class IncidentsService {
   constructor(
     private readonly ds: DataSource,
     private readonly audit: AuditService,
-    private readonly notifier: IncidentNotifier,
+    private readonly lifecycle: IncidentLifecycle,
     private readonly routing: RoutingService,
     private readonly outbox: OutboxService,
   ) {}
@@ -172,21 +173,15 @@ export class IncidentsService {
       if (incident.deviceId) await lockDevice(m, incident.deviceId);
       if (incident.state === 'resolved')
         throw new BadRequestException(`state: incident ${id} is already resolved`);
-      const now = new Date();
-      const saved = await saveDetails(
-        m,
-        incident,
-        { ...details(incident.details), resolution: { by: who.name, note } },
-        { state: 'resolved', resolvedAt: now },
-      );
-      const decision = await addTimeline(
-        m,
-        id,
-        now,
-        'resolved',
-        `Resolved by ${who.name}: ${note}`,
-      );
-      await this.notifier.resolved(m, saved, decision, `Resolved by ${who.name}: ${note}`);
+      const change = `Resolved by ${who.name}: ${note}`;
+      const t = resolve(snapshotOf(incident), {
+        by: who.name,
+        note,
+        change,
+        text: change,
+        at: new Date(),
+      });
+      const saved = await this.lifecycle.apply(m, incident, t);
       await this.audit.record(
         who,
         { action: 'incident.resolve', targetType: 'incident', targetId: id, detail: { note } },
@@ -225,14 +220,14 @@ export class IncidentsService {
         incidentId: id,
       });
       if (fresh) {
-        await saveDetails(m, incident, details(incident.details), { state: 'mitigating' });
-        await addTimeline(
+        const text = `${who.name} asked ${rmm.instance.name} to roll back ${confirmed.patchId}.`;
+        await this.lifecycle.apply(
           m,
-          id,
-          new Date(),
-          'rollback',
-          `${who.name} asked ${rmm.instance.name} to roll back ${confirmed.patchId}.`,
-          { instanceId: rmm.instance.id },
+          incident,
+          mitigate(snapshotOf(incident), { text, at: new Date() }),
+          {
+            data: { instanceId: rmm.instance.id },
+          },
         );
         await this.audit.record(
           who,

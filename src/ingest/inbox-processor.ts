@@ -1,10 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ConnectorError } from '../../connectors/contract/connector-error';
 import { AppConfig } from '../config/app-config';
@@ -12,10 +6,8 @@ import { ConnectorHost } from '../connector-instances/connector-host.service';
 import { ConnectorInstance } from '../connector-instances/entities/connector-instance.entity';
 import { classifyDbError, sqlState } from '../common/db-errors';
 import { MetricsService } from '../common/metrics.service';
-import { EVENT_LISTENERS } from '../common/tokens';
 import { WorkerLoop } from '../common/worker-loop';
-import { recordEvents } from '../inventory/event-recorder';
-import type { EventListener } from '../inventory/recorded-event';
+import { InventoryRecorder } from '../inventory/inventory-recorder.service';
 import { InboxService } from './inbox.service';
 
 const BATCH = 200;
@@ -48,7 +40,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
     inbox: InboxService,
-    @Inject(EVENT_LISTENERS) private readonly listeners: EventListener[],
+    private readonly recorder: InventoryRecorder,
   ) {
     this.loop = new WorkerLoop(
       'inbox',
@@ -87,7 +79,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
       }
       return rows.length;
     });
-    if (count > 0) for (const listener of this.listeners) listener.afterCommit?.();
+    if (count > 0) this.recorder.committed();
     await this.refreshGauges();
     return count === BATCH;
   }
@@ -106,8 +98,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
         dedupeKey: row.dedupe_key,
         payload: row.payload,
       });
-      const recorded = await recordEvents(m, instance.id, row.id, events);
-      for (const listener of this.listeners) await listener.onRecorded(m, recorded);
+      await this.recorder.record(m, instance.id, row.id, events);
       await m.query(
         `UPDATE inbox_event SET status = 'processed', processed_at = now(), attempts = attempts + 1, error = NULL WHERE id = $1`,
         [row.id],

@@ -75,6 +75,7 @@ export async function recordEvents(
         subject: e.subject ?? null,
         severity: e.severity ?? null,
         problemId: e.problemId ?? null,
+        origin: e.origin ?? 'monitoring',
         occurredAt: e.occurredAt,
       });
       const saved = await m.getRepository(HealthEvent).save(row);

@@ -6,7 +6,8 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Connector, ExternalRef } from '../../connectors/contract/connector';
+import { createHash } from 'node:crypto';
+import type { Connector, DeliveryMarker, ExternalRef } from '../../connectors/contract/connector';
 import { ConnectorError } from '../../connectors/contract/connector-error';
 import { AppConfig } from '../config/app-config';
 import { returnedRows } from '../common/sql';
@@ -25,8 +26,18 @@ const BATCH = 20;
 
 type Result = Record<string, unknown> | null;
 
+/** Stable for one message across its retries (and replicas), distinct between messages. */
+export function deliveryMarker(message: { idempotencyKey: string }): DeliveryMarker {
+  const hash = createHash('sha256').update(message.idempotencyKey).digest('hex');
+  return { marker: `SB-${hash.slice(0, 12).toUpperCase()}` };
+}
+
 /** The one place a command becomes a connector call; the compiler checks every action is here. */
-async function deliverCommand(connector: Connector, command: OutboxCommand): Promise<Result> {
+async function deliverCommand(
+  connector: Connector,
+  command: OutboxCommand,
+  delivery: DeliveryMarker,
+): Promise<Result> {
   const need = <K extends keyof Connector>(name: K): NonNullable<Connector[K]> => {
     const fn = connector[name];
     if (!fn) throw ConnectorError.invalid(`this connector cannot ${name}`);
@@ -43,13 +54,13 @@ async function deliverCommand(connector: Connector, command: OutboxCommand): Pro
     case 'upsertTicket':
       return { ref: await need('upsertTicket')(command.payload.draft) };
     case 'noteTicket':
-      await need('noteTicket')(target(command.payload), command.payload.text);
+      await need('noteTicket')(target(command.payload), command.payload.text, delivery);
       return null;
     case 'closeTicket':
-      await need('closeTicket')(target(command.payload), command.payload.note);
+      await need('closeTicket')(target(command.payload), command.payload.note, delivery);
       return null;
     case 'reopenTicket':
-      await need('reopenTicket')(target(command.payload), command.payload.note);
+      await need('reopenTicket')(target(command.payload), command.payload.note, delivery);
       return null;
     case 'runRollback':
       return {
@@ -164,7 +175,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
       let command = { action: message.action, payload: message.payload } as OutboxCommand;
       for (const hook of this.hooks)
         command = (await hook.prepare?.(this.ds.manager, command)) ?? command;
-      const result = await deliverCommand(connector, command);
+      const result = await deliverCommand(connector, command, deliveryMarker(message));
       await this.ds.transaction(async (m) => {
         for (const hook of this.hooks) await hook.delivered?.(m, message, result);
         await m.getRepository(OutboxMessage).update(

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { RulesService } from '../../src/correlation/rules.service';
 import { InboxProcessor } from '../../src/ingest/inbox-processor';
+import { InventoryRecorder } from '../../src/inventory/inventory-recorder.service';
 import type { EventListener } from '../../src/inventory/recorded-event';
 import { eventually } from '../support/app';
 import { startFakeToolsApp, type FakeToolsApp } from '../support/fake-tools-app';
@@ -72,6 +73,7 @@ describe('decisions take effect', () => {
 
   it('keeps a record that keeps losing deadlocks pending, and processes it once the lock is free', async () => {
     const processor = app.t.app.get(InboxProcessor);
+    const recorder = app.t.app.get(InventoryRecorder);
     let deadlocks = 0;
     const contended: EventListener = {
       async onRecorded(_m: EntityManager, events) {
@@ -81,8 +83,7 @@ describe('decisions take effect', () => {
         }
       },
     };
-    const listeners = (processor as unknown as { listeners: EventListener[] }).listeners;
-    listeners.unshift(contended);
+    const unregister = recorder.register(contended);
     try {
       await app.rmm({
         eventId: 'locked-1',
@@ -104,7 +105,7 @@ describe('decisions take effect', () => {
       expect(deadlocks).toBe(8);
       expect(row).toEqual({ status: 'processed', attempts: 1 });
     } finally {
-      listeners.splice(listeners.indexOf(contended), 1);
+      unregister();
     }
   });
 });

@@ -1,16 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { details } from '../../incidents/incident-details';
 import type { Device } from '../../inventory/entities/device.entity';
 import type { HealthEvent } from '../../inventory/entities/health-event.entity';
 import { DeferredCheck } from '../deferred-check.entity';
-import {
-  addDeviceTimeline,
-  addTimeline,
-  openIncidentOf,
-  saveDetails,
-} from '../../incidents/incident-store';
-import { IncidentNotifier } from '../../incidents/incident-notifier';
+import { IncidentLifecycle } from '../../incidents/incident-lifecycle.service';
+import { addDeviceTimeline, openIncidentOf } from '../../incidents/incident-store';
+import { recover, snapshotOf } from '../../incidents/incident-transitions';
+import { healthFact } from '../health-fact';
 import { RulesService } from '../rules.service';
 import { VerificationScheduler } from './verification.scheduler';
 
@@ -18,7 +14,7 @@ import { VerificationScheduler } from './verification.scheduler';
 @Injectable()
 export class HealthUpUseCase {
   constructor(
-    private readonly notifier: IncidentNotifier,
+    private readonly lifecycle: IncidentLifecycle,
     private readonly rules: RulesService,
     private readonly verification: VerificationScheduler,
   ) {}
@@ -47,53 +43,13 @@ export class HealthUpUseCase {
     }
     const incident = await openIncidentOf(m, device.id);
     if (!incident) return;
-    const d = details(incident.details);
-    const recovers =
-      event.kind === 'device.up'
-        ? d.deviceDown
-        : Boolean(event.subject && d.failed.includes(event.subject));
-    if (!recovers) return;
-    const next = {
-      ...d,
-      deviceDown: event.kind === 'device.up' ? false : d.deviceDown,
-      failed: event.kind === 'device.up' ? d.failed : d.failed.filter((s) => s !== event.subject),
-      recovered:
-        event.subject && event.kind !== 'device.up' ? [...d.recovered, event.subject] : d.recovered,
-      verification:
-        event.kind === 'check.ok' || event.message?.startsWith('post-patch verification')
-          ? [
-              ...d.verification,
-              {
-                subject: event.subject ?? 'check',
-                result: 'ok' as const,
-                at: at.toISOString(),
-                source: event.instanceId,
-              },
-            ]
-          : d.verification,
-    };
-    const healthy = !next.deviceDown && next.failed.length === 0;
-    const change =
-      event.kind === 'device.up'
-        ? `${device.displayName} is up again.`
-        : `${event.subject} is running again.`;
-    if (!healthy) {
-      const saved = await saveDetails(m, incident, next);
-      const decision = await addTimeline(m, incident.id, at, 'recovering', change, {
-        healthEventId: event.id,
-      });
-      await this.notifier.updated(m, saved, decision, change);
-      return;
-    }
-    const saved = await saveDetails(
+    await this.lifecycle.apply(
       m,
       incident,
-      { ...next, resolution: { by: 'switchboard', note: change } },
-      { state: 'resolved', resolvedAt: at },
+      recover(snapshotOf(incident), healthFact(device, event)),
+      {
+        data: { healthEventId: event.id },
+      },
     );
-    const decision = await addTimeline(m, incident.id, at, 'resolved', `Resolved: ${change}`, {
-      healthEventId: event.id,
-    });
-    await this.notifier.resolved(m, saved, decision, change);
   }
 }

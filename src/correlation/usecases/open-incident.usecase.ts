@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Incident } from '../../incidents/entities/incident.entity';
-import { IncidentSuspect } from '../../incidents/entities/incident-suspect.entity';
 import type { IncidentDetails } from '../../incidents/incident-details';
 import type { Device } from '../../inventory/entities/device.entity';
 import type { HealthEvent } from '../../inventory/entities/health-event.entity';
-import { addTimeline, linkAlert, newIncidentKey } from '../../incidents/incident-store';
-import { IncidentNotifier } from '../../incidents/incident-notifier';
+import { newIncidentKey } from '../../incidents/incident-store';
+import { IncidentLifecycle } from '../../incidents/incident-lifecycle.service';
 import { assessOutage, type Change } from '../rules/post-patch-outage.rule';
 import type { RuleSettings } from '../rules/rule-settings';
 import { PatchWaveUseCase } from './patch-wave.usecase';
@@ -71,7 +69,7 @@ async function hurtElsewhere(
 @Injectable()
 export class OpenIncidentUseCase {
   constructor(
-    private readonly notifier: IncidentNotifier,
+    private readonly lifecycle: IncidentLifecycle,
     private readonly wave: PatchWaveUseCase,
   ) {}
 
@@ -115,7 +113,7 @@ export class OpenIncidentUseCase {
         },
       },
       verification:
-        event.kind === 'check.failed' || event.message?.startsWith('post-patch verification')
+        event.kind === 'check.failed' || event.origin === 'verification'
           ? [
               {
                 subject: event.subject ?? 'check',
@@ -128,27 +126,26 @@ export class OpenIncidentUseCase {
       ...(extra.suppressedReason ? { suppressedReason: extra.suppressedReason } : {}),
     };
     const top = assessment.suspects[0]?.change;
-    const incident = m.getRepository(Incident).create({
-      id: randomUUID(),
-      key: newIncidentKey(),
-      parentId: null,
-      clientId: device.clientId,
-      deviceId: device.id,
-      state: 'open',
-      cause: assessment.cause,
-      title: `${device.displayName} ${DOWN_TEXT[event.kind] ?? 'has a problem'}${event.subject ? ` (${event.subject})` : ''}${top?.patchId ? ` after ${top.patchId}` : ''}`,
-      confidence: assessment.confidence,
-      details: d,
-      openedAt: at,
-      resolvedAt: null,
-      updatedAt: new Date(),
-      suppressed: Boolean(extra.suppressedReason),
-    });
-    await m.getRepository(Incident).insert(incident);
-    for (const s of assessment.suspects) {
-      await m.getRepository(IncidentSuspect).insert({
-        id: randomUUID(),
-        incidentId: incident.id,
+    const alert = event.problemId
+      ? { instanceId: event.instanceId, problemId: event.problemId }
+      : undefined;
+    const title = `${device.displayName} ${DOWN_TEXT[event.kind] ?? 'has a problem'}${event.subject ? ` (${event.subject})` : ''}${top?.patchId ? ` after ${top.patchId}` : ''}`;
+    const { incident, decision } = await this.lifecycle.open(m, {
+      incident: {
+        key: newIncidentKey(),
+        parentId: null,
+        clientId: device.clientId,
+        deviceId: device.id,
+        state: 'open',
+        cause: assessment.cause,
+        title,
+        confidence: assessment.confidence,
+        details: d,
+        openedAt: at,
+        resolvedAt: null,
+        suppressed: Boolean(extra.suppressedReason),
+      },
+      suspects: assessment.suspects.map((s) => ({
         patchEventId: s.change.id,
         kind: s.change.kind,
         patchId: s.change.patchId,
@@ -157,40 +154,25 @@ export class OpenIncidentUseCase {
         rank: s.rank,
         score: s.score,
         reasons: s.reasons,
-        status: 'suspected',
-        decidedBy: null,
-        decidedAt: null,
-      });
-    }
-    if (event.problemId) await linkAlert(m, incident.id, event.instanceId, event.problemId);
-    const decision = await addTimeline(
-      m,
-      incident.id,
-      at,
-      'opened',
-      `Opened: ${incident.title}. Cause ${assessment.cause}, confidence ${Math.round(assessment.confidence * 100)}%.`,
-      {
-        rule: 'post-patch-outage',
-        healthEventId: event.id,
-        suspects: assessment.suspects.map((s) => ({ patchEventId: s.change.id, score: s.score })),
-        evidence: d.evidence,
+        status: 'suspected' as const,
+      })),
+      alert,
+      timeline: {
+        text: `Opened: ${title}. Cause ${assessment.cause}, confidence ${Math.round(assessment.confidence * 100)}%.`,
+        data: {
+          rule: 'post-patch-outage',
+          healthEventId: event.id,
+          suspects: assessment.suspects.map((s) => ({ patchEventId: s.change.id, score: s.score })),
+          evidence: d.evidence,
+        },
       },
-    );
-    if (incident.suppressed)
-      await addTimeline(
-        m,
-        incident.id,
-        at,
-        'suppressed',
-        `Paging suppressed: ${extra.suppressedReason}.`,
-      );
+      suppressedReason: extra.suppressedReason,
+    });
     const grouped =
       top?.patchId && top.kind === 'patch'
         ? await this.wave.run(m, incident, top.patchId, rules)
         : incident;
-    await this.notifier.opened(m, grouped, decision, {
-      alerts: event.problemId ? [{ instanceId: event.instanceId, problemId: event.problemId }] : [],
-    });
+    await this.lifecycle.announceOpened(m, grouped, decision, alert ? [alert] : []);
     return grouped;
   }
 }

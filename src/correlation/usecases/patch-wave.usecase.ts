@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Incident } from '../../incidents/entities/incident.entity';
-import { details } from '../../incidents/incident-details';
-import { addTimeline, newIncidentKey } from '../../incidents/incident-store';
-import { IncidentNotifier } from '../../incidents/incident-notifier';
+import { newIncidentKey } from '../../incidents/incident-store';
+import { IncidentLifecycle } from '../../incidents/incident-lifecycle.service';
 import { detectWave } from '../rules/patch-wave.rule';
 import type { RuleSettings } from '../rules/rule-settings';
 
@@ -14,7 +13,7 @@ import type { RuleSettings } from '../rules/rule-settings';
  */
 @Injectable()
 export class PatchWaveUseCase {
-  constructor(private readonly notifier: IncidentNotifier) {}
+  constructor(private readonly lifecycle: IncidentLifecycle) {}
 
   async run(
     m: EntityManager,
@@ -44,67 +43,46 @@ export class PatchWaveUseCase {
     let parent = existingParentId
       ? await m.getRepository(Incident).findOneBy({ id: existingParentId })
       : null;
-    const now = new Date();
+    const title = `Patch wave: ${patchId} on ${wave.devices} devices across ${wave.clients} clients`;
     if (!parent) {
-      parent = m.getRepository(Incident).create({
-        id: randomUUID(),
-        key: `${parentKey}-${newIncidentKey()}`,
-        parentId: null,
-        clientId: null,
-        deviceId: null,
-        state: 'open',
-        cause: 'patch-wave',
-        title: `Patch wave: ${patchId} on ${wave.devices} devices across ${wave.clients} clients`,
-        confidence: 0.9,
-        details: {
-          failed: [],
-          recovered: [],
-          deviceDown: false,
-          evidence: [
-            `rule patch-wave: ${wave.devices} devices within ${rules.waveHours} h (threshold ${rules.waveMinDevices})`,
-          ],
-          rule: {
-            name: 'patch-wave',
-            settings: { waveHours: rules.waveHours, waveMinDevices: rules.waveMinDevices },
-          },
-          verification: [],
-          wave,
-        },
-        openedAt: now,
-        resolvedAt: null,
-        updatedAt: now,
-        suppressed: false,
-      });
-      await m.getRepository(Incident).insert(parent);
-      await addTimeline(m, parent.id, now, 'opened', `${wave.recommendation}`, { wave });
-    } else {
-      await m.getRepository(Incident).update(
-        { id: parent.id },
+      parent = await this.lifecycle.openWave(
+        m,
         {
-          title: `Patch wave: ${patchId} on ${wave.devices} devices across ${wave.clients} clients`,
-          details: { ...details(parent.details), wave },
-          updatedAt: now,
+          id: randomUUID(),
+          key: `${parentKey}-${newIncidentKey()}`,
+          parentId: null,
+          clientId: null,
+          deviceId: null,
+          state: 'open',
+          cause: 'patch-wave',
+          title,
+          confidence: 0.9,
+          details: {
+            failed: [],
+            recovered: [],
+            deviceDown: false,
+            evidence: [
+              `rule patch-wave: ${wave.devices} devices within ${rules.waveHours} h (threshold ${rules.waveMinDevices})`,
+            ],
+            rule: {
+              name: 'patch-wave',
+              settings: { waveHours: rules.waveHours, waveMinDevices: rules.waveMinDevices },
+            },
+            verification: [],
+            wave,
+          },
+          openedAt: new Date(),
+          resolvedAt: null,
+          suppressed: false,
         },
+        wave,
       );
+    } else {
+      await this.lifecycle.updateWave(m, parent, title, wave);
     }
     for (const child of hurt) {
       if (child.parent_id === parent.id) continue;
-      await m.getRepository(Incident).update({ id: child.id }, { parentId: parent.id });
-      await addTimeline(m, parent.id, now, 'child', `Incident ${child.id} joined the wave.`, {
-        incidentId: child.id,
-      });
-      if (child.id === incident.id) continue;
-      // Children opened before the wave formed learn of it on their ticket.
-      const sibling = await m.getRepository(Incident).findOneByOrFail({ id: child.id });
-      const decision = await addTimeline(m, sibling.id, now, 'wave', wave.recommendation, {
-        parentId: parent.id,
-      });
-      await this.notifier.updated(
-        m,
-        sibling,
-        decision,
-        `Part of a patch wave: ${wave.recommendation}`,
-      );
+      await this.lifecycle.joinWave(m, child.id, parent, wave, child.id === incident.id);
     }
     return { ...incident, parentId: parent.id };
   }

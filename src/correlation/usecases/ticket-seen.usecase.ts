@@ -4,10 +4,9 @@ import { type EntityManager, Not } from 'typeorm';
 import type { TicketSeen } from '../../../connectors/contract/canonical';
 import { Incident } from '../../incidents/entities/incident.entity';
 import { TicketLink } from '../../incidents/entities/ticket-link.entity';
-import { details } from '../../incidents/incident-details';
 import type { Device } from '../../inventory/entities/device.entity';
-import { addTimeline, saveDetails } from '../../incidents/incident-store';
-import { IncidentNotifier } from '../../incidents/incident-notifier';
+import { IncidentLifecycle } from '../../incidents/incident-lifecycle.service';
+import { resolve, snapshotOf } from '../../incidents/incident-transitions';
 
 /**
  * Tickets read from a helpdesk: our own ticket closed by a technician resolves its incident;
@@ -15,7 +14,7 @@ import { IncidentNotifier } from '../../incidents/incident-notifier';
  */
 @Injectable()
 export class TicketSeenUseCase {
-  constructor(private readonly notifier: IncidentNotifier) {}
+  constructor(private readonly lifecycle: IncidentLifecycle) {}
 
   async run(
     m: EntityManager,
@@ -62,19 +61,15 @@ export class TicketSeenUseCase {
       )
         return;
       const change = `Ticket ${ticket.ticketId} was closed in the helpdesk${ticket.closedBy ? ` by ${ticket.closedBy}` : ''}.`;
-      const saved = await saveDetails(
-        m,
-        incident,
-        {
-          ...details(incident.details),
-          resolution: { by: ticket.closedBy ?? 'helpdesk', note: change },
-        },
-        { state: 'resolved', resolvedAt: at },
-      );
-      const decision = await addTimeline(m, incident.id, at, 'resolved', `Resolved: ${change}`, {
-        ticketId: ticket.ticketId,
+      const closed = resolve(snapshotOf(incident), {
+        by: ticket.closedBy ?? 'helpdesk',
+        change,
+        at,
       });
-      await this.notifier.resolved(m, saved, decision, change, { closedTicketLinkId: link?.id });
+      await this.lifecycle.apply(m, incident, closed, {
+        data: { ticketId: ticket.ticketId },
+        closedTicketLinkId: link?.id,
+      });
       return;
     }
     if (ticket.status !== 'open') return;
@@ -104,14 +99,10 @@ export class TicketSeenUseCase {
       [link.id, link.incidentId, link.instanceId, link.externalId],
     );
     if (inserted.length === 0) return;
-    const decision = await addTimeline(
-      m,
-      incident.id,
+    await this.lifecycle.userTicketLinked(m, incident, link, {
       at,
-      'user-ticket',
-      `User ticket ${ticket.ticketId} linked: "${ticket.summary}".`,
-      { ticketId: ticket.ticketId, instanceId },
-    );
-    await this.notifier.linkedUserTicket(m, incident, decision, link);
+      text: `User ticket ${ticket.ticketId} linked: "${ticket.summary}".`,
+      data: { ticketId: ticket.ticketId, instanceId },
+    });
   }
 }

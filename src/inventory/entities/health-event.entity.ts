@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { HealthKind } from '../../../connectors/contract/canonical';
+import type { HealthKind, HealthOrigin } from '../../../connectors/contract/canonical';
 
 @Entity()
 export class HealthEvent {
@@ -14,6 +14,7 @@ export class HealthEvent {
   @Column('text', { nullable: true }) severity!: string | null;
   @Column('text', { nullable: true }) problemId!: string | null;
   @Column('text', { nullable: true }) message!: string | null;
+  @Column('text', { default: 'monitoring' }) origin!: HealthOrigin;
   @Column('timestamptz') occurredAt!: Date;
   @Column('timestamptz', { default: () => 'now()' }) recordedAt!: Date;
 }
