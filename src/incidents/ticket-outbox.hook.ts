@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ExternalRef } from '../../connectors/contract/connector';
 import { ConnectorError } from '../../connectors/contract/connector-error';
 import type { OutboxMessage } from '../outbox/entities/outbox-message.entity';
 import type { OutboxCommand } from '../outbox/outbox-command';
 import type { OutboxHook } from '../outbox/outbox-hooks';
+import { OutboxService } from '../outbox/outbox.service';
 import { TicketLink } from './entities/ticket-link.entity';
 
 type Payload = Record<string, unknown>;
@@ -15,7 +16,13 @@ type Payload = Record<string, unknown>;
  * in the same transaction that marks the message delivered.
  */
 @Injectable()
-export class TicketOutboxHook implements OutboxHook {
+export class TicketOutboxHook implements OutboxHook, OnModuleInit {
+  constructor(private readonly outbox: OutboxService) {}
+
+  onModuleInit(): void {
+    this.outbox.useHook(this);
+  }
+
   async prepare(m: EntityManager, command: OutboxCommand): Promise<OutboxCommand | null> {
     if (
       command.action !== 'noteTicket' &&

@@ -1,10 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createHash } from 'node:crypto';
 import type { Connector, DeliveryMarker, ExternalRef } from '../../connectors/contract/connector';
@@ -18,7 +12,6 @@ import { WorkerLoop } from '../common/worker-loop';
 import { classifyDbError } from '../common/db-errors';
 import { OutboxMessage } from './entities/outbox-message.entity';
 import { unhandledCommand, type OutboxCommand } from './outbox-command';
-import { OUTBOX_HOOKS, type OutboxHook } from './outbox-hooks';
 import { OutboxService } from './outbox.service';
 import { nextDelayMs } from './retry-policy';
 
@@ -120,11 +113,10 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
     private readonly host: ConnectorHost,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
-    outbox: OutboxService,
-    @Inject(OUTBOX_HOOKS) private readonly hooks: OutboxHook[],
+    private readonly outbox: OutboxService,
   ) {
     this.loop = new WorkerLoop('outbox', config.env.WORKER_TICK_MS, () => this.tick(), this.logger);
-    outbox.onEnqueued(() => this.loop.nudge());
+    this.outbox.onEnqueued(() => this.loop.nudge());
   }
 
   onApplicationBootstrap(): void {
@@ -173,11 +165,11 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
         .findOneByOrFail({ id: message.instanceId });
       const { connector } = this.host.live(instance);
       let command = { action: message.action, payload: message.payload } as OutboxCommand;
-      for (const hook of this.hooks)
+      for (const hook of this.outbox.hooks)
         command = (await hook.prepare?.(this.ds.manager, command)) ?? command;
       const result = await deliverCommand(connector, command, deliveryMarker(message));
       await this.ds.transaction(async (m) => {
-        for (const hook of this.hooks) await hook.delivered?.(m, message, result);
+        for (const hook of this.outbox.hooks) await hook.delivered?.(m, message, result);
         await m.getRepository(OutboxMessage).update(
           { id: message.id, leaseOwner: this.config.replicaId },
           {

@@ -15,5 +15,3 @@ export interface OutboxHook {
     result: Record<string, unknown> | null,
   ): Promise<void>;
 }
-
-export const OUTBOX_HOOKS = Symbol('OUTBOX_HOOKS');

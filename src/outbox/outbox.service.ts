@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import type { OutboxCommand } from './outbox-command';
+import type { OutboxHook } from './outbox-hooks';
 
 export type OutboxDraft = OutboxCommand & {
   instanceId: string;
@@ -13,11 +14,21 @@ export type OutboxDraft = OutboxCommand & {
 @Injectable()
 export class OutboxService {
   private readonly listeners: (() => void)[] = [];
+  private readonly registeredHooks: OutboxHook[] = [];
 
   constructor(
     private readonly ds: DataSource,
     private readonly config: AppConfig,
   ) {}
+
+  /** A feature takes part in delivery (see OutboxHook); registered once, at module start. */
+  useHook(hook: OutboxHook): void {
+    this.registeredHooks.push(hook);
+  }
+
+  get hooks(): readonly OutboxHook[] {
+    return this.registeredHooks;
+  }
 
   onEnqueued(listener: () => void): void {
     this.listeners.push(listener);
