@@ -6,8 +6,17 @@ export interface IncidentDetails {
   deviceDown: boolean;
   evidence: string[];
   rule: { name: string; settings: Record<string, unknown> };
-  verification: { subject: string; result: 'failed' | 'ok'; at: string; source: string }[];
+  /** What verification found: a service's state, or a check's result (`what` absent: service). */
+  verification: {
+    subject: string;
+    what?: 'service' | 'check';
+    result: 'failed' | 'ok';
+    at: string;
+    source: string;
+  }[];
   wave?: WaveDecision;
+  /** When the outage began: the earliest failure the incident knows (ISO), which may be before it opened. */
+  outageSince?: string;
   /** Outbound paging suppressed (maintenance window): the record is kept. */
   suppressedReason?: string;
   resolution?: { by: string; note: string };
@@ -22,6 +31,7 @@ export function details(raw: object): IncidentDetails {
     evidence: d.evidence ?? [],
     rule: d.rule ?? { name: 'post-patch-outage', settings: {} },
     verification: d.verification ?? [],
+    ...(d.outageSince ? { outageSince: d.outageSince } : {}),
     ...(d.wave ? { wave: d.wave } : {}),
     ...(d.suppressedReason ? { suppressedReason: d.suppressedReason } : {}),
     ...(d.resolution ? { resolution: d.resolution } : {}),

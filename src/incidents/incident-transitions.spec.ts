@@ -257,6 +257,16 @@ describe('incident transitions', () => {
     expect(t.changed && t.resolvedAt).toEqual(at);
   });
 
+  it('moves the outage start back to a failure reported from before the incident opened', () => {
+    // Verification opened it at 02:10; monitoring had seen the server offline since 02:04.
+    const opened = { ...sqlDown, openedAt: at };
+    const early = new Date('2026-11-24T02:04:00Z');
+    const t = fail(opened, fact('device.down', null, { at: early }));
+    expect(t.changed && t.details.outageSince).toBe(early.toISOString());
+    const later = fail(opened, fact('device.down', null, { at: new Date('2026-11-24T02:20:00Z') }));
+    expect(later.changed && later.details.outageSince).toBe(at.toISOString());
+  });
+
   it('marks a recurrence during a maintenance window as suppressed', () => {
     const t = recur(incident('resolved'), fact('device.down', null), {
       recurrenceHours: 24,

@@ -18,10 +18,21 @@ export interface HealthFact {
 export interface IncidentSnapshot {
   state: IncidentState;
   details: IncidentDetails;
+  openedAt?: Date;
 }
 
-export function snapshotOf(i: { state: IncidentState; details: object }): IncidentSnapshot {
-  return { state: i.state, details: details(i.details) };
+export function snapshotOf(i: {
+  state: IncidentState;
+  details: object;
+  openedAt?: Date;
+}): IncidentSnapshot {
+  return { state: i.state, details: details(i.details), openedAt: i.openedAt };
+}
+
+/** The earlier of what the incident knew as the outage's start and a failure seen now. */
+function outageSince(i: IncidentSnapshot, at: Date): string {
+  const known = i.details.outageSince ?? i.openedAt?.toISOString();
+  return known && Date.parse(known) <= at.getTime() ? known : at.toISOString();
 }
 
 export type Notification = 'updated' | 'resolved' | 'recurred' | null;
@@ -49,7 +60,13 @@ const label = (f: HealthFact) => (f.subject ? `${f.kind} ${f.subject}` : f.kind)
 /** A verification result is kept as such on the incident: a check, or a verification origin. */
 function verified(d: IncidentDetails, f: HealthFact, result: 'failed' | 'ok'): IncidentDetails {
   if (f.origin !== 'verification' && !f.kind.startsWith('check.')) return d;
-  const entry = { subject: f.subject ?? 'check', result, at: f.at.toISOString(), source: f.source };
+  const entry = {
+    subject: f.subject ?? 'check',
+    what: f.kind.startsWith('check.') ? ('check' as const) : ('service' as const),
+    result,
+    at: f.at.toISOString(),
+    source: f.source,
+  };
   return { ...d, verification: [...d.verification, entry] };
 }
 
@@ -76,6 +93,7 @@ export function fail(i: IncidentSnapshot, f: HealthFact, newAlert = false): Tran
       failed: newSubject ? [...d.failed, f.subject!] : d.failed,
       deviceDown: d.deviceDown || f.kind === 'device.down',
       recovered: d.recovered.filter((s) => s !== f.subject),
+      outageSince: outageSince(i, f.at),
     },
     f,
     'failed',
@@ -147,6 +165,7 @@ export function recur(
       failed: f.subject ? [f.subject] : [],
       deviceDown: f.kind === 'device.down',
       recovered: [],
+      outageSince: f.at.toISOString(),
     },
     timeline: { kind: 'recurred', text: change },
     notify: 'recurred',

@@ -5,6 +5,7 @@ import type { IncidentSuspect } from './entities/incident-suspect.entity';
 import type { Incident } from './entities/incident.entity';
 import { details } from './incident-details';
 import type { IncidentView } from '../rendering/incident-view';
+import { verificationFindings } from '../rendering/verification-findings';
 
 const CAUSE_LABEL: Record<string, string> = {
   'post-patch-reboot': 'Post-Patch Reboot',
@@ -60,7 +61,7 @@ export class IncidentViewBuilder {
          COALESCE((SELECT json_agg(json_build_object('kind', kind, 'patchId', patch_id,
              'title', title, 'occurredAt', occurred_at, 'status', status, 'reasons', reasons)
              ORDER BY rank) FROM incident_suspect WHERE incident_id = $1), '[]') AS suspects,
-         COALESCE((SELECT json_agg(json_build_object('at', at, 'text', text) ORDER BY at, id)
+         COALESCE((SELECT json_agg(json_build_object('at', at, 'text', text) ORDER BY id)
              FROM incident_timeline WHERE incident_id = $1), '[]') AS timeline,
          COALESCE((SELECT json_object_agg(id, name) FROM connector_instance
              WHERE id::text = ANY($5::text[])), '{}') AS instance_names`,
@@ -119,6 +120,7 @@ export class IncidentViewBuilder {
       reboot: reboot ? { at: new Date(reboot.occurredAt).toISOString() } : null,
       failedServices: d.failed,
       recoveredServices: d.recovered,
+      ...verificationFindings(d.verification, d.failed),
       verification: d.verification.map((v) => ({
         ...v,
         source: instanceNames[v.source] ?? v.source,
@@ -142,6 +144,7 @@ export class IncidentViewBuilder {
         : null,
       links: { incident: base, rollback: patches.length > 0 ? `${base}/rollback` : null },
       openedAt: new Date(incident.openedAt).toISOString(),
+      outageSince: d.outageSince ?? new Date(incident.openedAt).toISOString(),
       resolvedAt: incident.resolvedAt ? new Date(incident.resolvedAt).toISOString() : null,
       ...(change ? { change } : {}),
     };

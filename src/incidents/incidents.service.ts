@@ -87,7 +87,7 @@ export class IncidentsService {
           : null,
         this.ds
           .getRepository(IncidentTimeline)
-          .find({ where: { incidentId: id }, order: { at: 'ASC', id: 'ASC' } }),
+          .find({ where: { incidentId: id }, order: { id: 'ASC' } }),
         this.ds
           .getRepository(IncidentSuspect)
           .find({ where: { incidentId: id }, order: { rank: 'ASC' } }),

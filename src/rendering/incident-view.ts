@@ -20,7 +20,21 @@ export interface IncidentView {
   /** Services currently failed. */
   failedServices: string[];
   recoveredServices: string[];
-  verification: { subject: string; result: 'failed' | 'ok'; at: string; source: string }[];
+  /** Each result a verification reported; `what` absent means a service. */
+  verification: {
+    subject: string;
+    what?: 'service' | 'check';
+    result: 'failed' | 'ok';
+    at: string;
+    source: string;
+  }[];
+  /**
+   * What verification (a post-patch service check, a check script) found failing, by the
+   * latest result per subject: the alert's "Verification:" sentence says this and only this.
+   */
+  verifiedFailures: { services: string[]; checks: string[] };
+  /** Failing according to monitoring alone, not confirmed by any verification. */
+  reportedOnly: string[];
   suspects: {
     kind: 'patch' | 'reboot';
     patchId: string | null;
@@ -33,6 +47,8 @@ export interface IncidentView {
   wave: { patchId: string; devices: number; clients: number; recommendation: string } | null;
   links: { incident: string; rollback: string | null };
   openedAt: string;
+  /** When the outage began (the earliest failure known; may precede openedAt). */
+  outageSince: string;
   resolvedAt: string | null;
   /** For update/resolve notes: what changed, in plain words (e.g. "Service 'MSSQLSERVER' is running again."). */
   change?: string;

@@ -28,6 +28,9 @@ const CASES: [string, () => IncidentView, TemplateName[]][] = [
   ],
   ['linked', views.linkedView, ['ticket/note-linked']],
   ['recurred', views.recurredView, ['ticket/note-recurred']],
+  ['monitoring-extra', views.monitoringExtraView, ['alert-note/opened']],
+  ['unverified', views.unverifiedView, ['alert-note/opened']],
+  ['check-failed', views.checkFailedView, ['alert-note/opened']],
 ];
 
 const ROWS = CASES.flatMap(([fixture, build, names]) =>

@@ -49,7 +49,7 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
       cause: 'post-patch-reboot',
       details: { failed: ['MSSQLSERVER'], deviceDown: false },
     });
-    expect(incident.suspects.map((s) => s.patchId ?? s.kind)).toEqual(['reboot', KB]);
+    expect(incident.suspects.map((s) => s.patchId ?? s.kind)).toEqual([KB, 'reboot']);
   });
 
   it('writes the exact alert text on the Zabbix problem and opens one ConnectWise ticket', async () => {

@@ -85,8 +85,8 @@ export function oneChangePerFact(newestFirst: Change[]): Change[] {
  *
  * Score of a patch: 0.5, +0.2 when a reboot followed it, +0.25 when the failed service is a
  * known issue of that patch, +0.1 when the same patch hurt other devices, −0.05 per hour of
- * distance (never below 0.1). A reboot alone scores 0.3. Suspects are ranked newest first by
- * default; the confidence of the incident is the top score.
+ * distance (never below 0.1). A reboot alone scores 0.3. Suspects are ranked by score, highest
+ * first (the newer first on a tie); the confidence of the incident is the top score.
  */
 export function assessOutage(facts: OutageFacts, rules: RuleSettings): OutageAssessment {
   const windowStart = facts.at.getTime() - rules.windowHours * 3_600_000;
@@ -141,6 +141,10 @@ export function assessOutage(facts: OutageFacts, rules: RuleSettings): OutageAss
     score = Math.max(0.1, Math.min(0.99, score - 0.05 * gap));
     return { change, rank: 0, score: round(score), reasons };
   });
+  // The technician confirms "the first suspect": it must be the likeliest, not the newest.
+  suspects.sort(
+    (a, b) => b.score - a.score || b.change.occurredAt.getTime() - a.change.occurredAt.getTime(),
+  );
   suspects.forEach((s, i) => (s.rank = i + 1));
 
   const cause: Cause =

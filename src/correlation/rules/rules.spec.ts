@@ -34,7 +34,8 @@ describe('post-patch outage rule', () => {
       'service.down',
       [patch('02:00'), reboot('02:05')],
       'post-patch-reboot',
-      ['reboot', 'KB5034441'],
+      // By score, not recency: the patch (0.68) above the newer reboot (0.28).
+      ['KB5034441', 'reboot'],
     ],
     [
       'a device down after a patch with no reboot',
@@ -63,25 +64,25 @@ describe('post-patch outage rule', () => {
     ],
     ['a patch installed after the outage', 'service.down', [patch('03:00')], 'unknown', []],
     [
-      'two patches and a reboot: newest first',
+      'two patches and a reboot: highest score first',
       'service.down',
       [patch('01:00', 'KB1'), patch('02:00', 'KB2'), reboot('02:05')],
       'post-patch-reboot',
-      ['reboot', 'KB2', 'KB1'],
+      ['KB2', 'KB1', 'reboot'],
     ],
     [
       'one install reported twice (patch row and activity) and one reboot from two sources',
       'service.down',
       [patch('02:00'), { ...patch('02:00'), title: null }, reboot('02:05'), reboot('02:07')],
       'post-patch-reboot',
-      ['reboot', 'KB5034441'],
+      ['KB5034441', 'reboot'],
     ],
     [
       'two reboots far apart stay two suspects',
       'service.down',
       [patch('01:00'), reboot('01:05'), reboot('02:05')],
       'post-patch-reboot',
-      ['reboot', 'reboot', 'KB5034441'],
+      ['KB5034441', 'reboot', 'reboot'],
     ],
   ])('%s', (_name, kind, changes, cause, order) => {
     const result = assessOutage(
@@ -91,6 +92,8 @@ describe('post-patch outage rule', () => {
     expect(result.cause).toBe(cause);
     expect(result.suspects.map((s) => s.change.patchId ?? 'reboot')).toEqual(order);
     expect(result.suspects.map((s) => s.rank)).toEqual(order.map((_, i) => i + 1));
+    const scores = result.suspects.map((s) => s.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
     if (order.length === 0) expect(result.confidence).toBe(0);
   });
 

@@ -104,6 +104,7 @@ export class OpenIncidentUseCase {
       recovered: [],
       deviceDown: event.kind === 'device.down',
       evidence: [...assessment.evidence, ...(extra.evidence ?? [])],
+      outageSince: at.toISOString(),
       rule: {
         name: 'post-patch-outage',
         settings: {
@@ -117,6 +118,7 @@ export class OpenIncidentUseCase {
           ? [
               {
                 subject: event.subject ?? 'check',
+                what: event.kind === 'check.failed' ? 'check' : 'service',
                 result: 'failed',
                 at: at.toISOString(),
                 source: event.instanceId,
