@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { SEVERITIES } from '../contract/canonical';
 import { GENERIC_KINDS, type GenericEvent } from './generic.types';
 
@@ -79,6 +80,9 @@ function validateDevice(o: Obj, at: string, problems: string[]): void {
   }
   for (const key of ['hostname', 'fqdn', 'ip', 'serial', 'id'])
     optionalString(device, key, `${at}.device`, problems);
+  // The address is a matching key: only an IPv4 or IPv6 address is one.
+  if (typeof device.ip === 'string' && device.ip !== '' && isIP(device.ip.trim()) === 0)
+    problems.push(`${at}.device.ip: must be an IPv4 or IPv6 address`);
   if (
     !['hostname', 'fqdn', 'ip', 'serial', 'id'].some(
       (k) => typeof device[k] === 'string' && device[k] !== '',

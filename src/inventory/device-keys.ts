@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { DeviceRef } from '../../connectors/contract/canonical';
 
 /** Serials that firmware ships unset: they match everything, so they identify nothing. */
@@ -26,13 +27,15 @@ const clean = (v: string | undefined) => (v ?? '').trim();
 /** Normalised identifiers: short hostname, FQDN, IP and serial as matching compares them. */
 export function deviceKeys(ref: DeviceRef): DeviceKeys {
   const host = clean(ref.hostname).toLowerCase().replace(/\.$/, '');
-  const isIp = /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
+  const isIp = isIP(host) !== 0;
   const fqdnRaw =
     clean(ref.fqdn).toLowerCase().replace(/\.$/, '') || (host.includes('.') && !isIp ? host : '');
   const shortName = host && !isIp ? host.split('.')[0] : fqdnRaw ? fqdnRaw.split('.')[0] : '';
   const serial = clean(ref.serial).toUpperCase();
-  const ip = clean(ref.ip) || (isIp ? host : '');
-  const usableIp = ip && !/^(127\.|169\.254\.|0\.0\.0\.0$)/.test(ip) ? ip : '';
+  const given = clean(ref.ip).toLowerCase();
+  // Only a real address is a key: "not-an-ip" or "999.1.1.1" would match every such record.
+  const ip = isIP(given) !== 0 ? given : isIp ? host : '';
+  const usableIp = ip && !/^(127\.|169\.254\.|0\.0\.0\.0$|::1$|fe80:)/.test(ip) ? ip : '';
   return {
     hostname: shortName || null,
     fqdn: fqdnRaw.includes('.') ? fqdnRaw : null,

@@ -27,8 +27,9 @@ const ORDER: {
 /**
  * Finds or creates the canonical device for one tool's reference. A tool's record keeps its
  * link (manual overrides included); a new record is matched by serial, FQDN, hostname, then
- * IP, within its client when known; when nothing or more than one device matches it becomes
- * a device of its own (listed as unmatched), never dropped.
+ * IP, within its client when known (IP only within its own client, and never against a device
+ * of another name); when nothing or more than one device matches it becomes a device of its
+ * own (listed as unmatched), never dropped.
  */
 export async function resolveDevice(
   m: EntityManager,
@@ -71,16 +72,24 @@ export async function resolveDevice(
   for (const step of ORDER) {
     const value = keys[step.key];
     if (!value) continue;
+    // MSP clients share private ranges and DHCP moves addresses: an IP may confirm a match
+    // within the record's own client, never decide one across clients or hostnames.
+    if (step.by === 'ip' && !hints.clientId) continue;
+    const scope =
+      step.by === 'ip'
+        ? 'd.client_id = :client'
+        : hints.clientId
+          ? '(d.client_id = :client OR d.client_id IS NULL)'
+          : 'TRUE';
     const rows: Device[] = await devices
       .createQueryBuilder('d')
       .where(`d.${step.column} = :value`, { value })
-      .andWhere(hints.clientId ? '(d.client_id = :client OR d.client_id IS NULL)' : 'TRUE', {
-        client: hints.clientId,
-      })
+      .andWhere(scope, { client: hints.clientId })
       .limit(2)
       .getMany();
-    if (rows.length === 1) {
-      device = rows[0];
+    const candidates = step.by === 'ip' ? rows.filter((d) => !namesConflict(d, keys)) : rows;
+    if (rows.length === 1 && candidates.length === 1) {
+      device = candidates[0];
       matchedBy = step.by;
       break;
     }
@@ -116,6 +125,12 @@ export async function resolveDevice(
     lastSeenAt: now,
   });
   return device;
+}
+
+/** Both name the machine, differently: the same address is then a coincidence, not a match. */
+function namesConflict(device: Device, keys: DeviceKeys): boolean {
+  if (device.hostnameKey && keys.hostname && device.hostnameKey !== keys.hostname) return true;
+  return Boolean(device.fqdnKey && keys.fqdn && device.fqdnKey !== keys.fqdn);
 }
 
 /** Fills identifiers the device lacked; never overwrites what another tool established. */

@@ -47,7 +47,10 @@ export class DevicesService {
         { q: `%${query.q}%`, exact: query.q },
       );
     if (query.unmatched)
-      qb.andWhere('(SELECT count(*) FROM device_link l WHERE l.device_id = d.id) = 1');
+      // Known to one tool: one connector instance, however many records it linked.
+      qb.andWhere(
+        '(SELECT count(DISTINCT l.instance_id) FROM device_link l WHERE l.device_id = d.id) = 1',
+      );
     const [items, total] = await qb.getManyAndCount();
     return { items, total };
   }
