@@ -130,6 +130,7 @@ export class IncidentLifecycle {
     m: EntityManager,
     incident: Incident,
     link: TicketLink,
+    evidence: string,
     timeline: { at: Date; text: string; data: Record<string, unknown> },
   ): Promise<void> {
     const decision = await addTimeline(
@@ -140,7 +141,7 @@ export class IncidentLifecycle {
       timeline.text,
       timeline.data,
     );
-    await this.notifier.tell(m, incident, decision, { kind: 'user-ticket-linked', link });
+    await this.notifier.tell(m, incident, decision, { kind: 'user-ticket-linked', link, evidence });
   }
 
   /** Opens the parent of a patch wave. */

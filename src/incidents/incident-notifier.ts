@@ -22,7 +22,7 @@ export type News =
   | { kind: 'updated'; change: string; newAlert?: AlertTarget }
   | { kind: 'resolved'; change: string; closedTicketLinkId?: string }
   | { kind: 'recurred'; change: string; newAlert?: AlertTarget }
-  | { kind: 'user-ticket-linked'; link: TicketLink };
+  | { kind: 'user-ticket-linked'; link: TicketLink; evidence: string };
 
 const UPDATED = { template: 'ticket/note-updated', action: 'noteTicket' } as const;
 const RECURRED = { template: 'ticket/note-recurred', action: 'reopenTicket' } as const;
@@ -177,7 +177,7 @@ export class IncidentNotifier {
       case 'recurred':
         return this.recurred(m, incident, decision, news.change, news.newAlert);
       case 'user-ticket-linked':
-        return this.linkedUserTicket(m, incident, decision, news.link);
+        return this.linkedUserTicket(m, incident, decision, news.link, news.evidence);
     }
   }
 
@@ -258,11 +258,12 @@ export class IncidentNotifier {
     incident: Incident,
     decision: string,
     userLink: TicketLink,
+    evidence: string,
   ): Promise<void> {
     const view = await this.views.build(
       m,
       incident,
-      `User ticket ${userLink.externalId} was linked to this incident.`,
+      `User ticket ${userLink.externalId} was linked to this incident: ${evidence}.`,
     );
     const text = this.renderer.render('ticket/note-linked', view);
     await this.ticketNotes(m, incident, decision, text);

@@ -1,3 +1,4 @@
+import { PollScheduler } from '../../src/ingest/poll-scheduler';
 import { eventually, type TestApp } from '../support/app';
 import type { FakeProblem } from '../support/fake-tools';
 import { startFakeToolsApp, type FakeToolsApp } from '../support/fake-tools-app';
@@ -276,5 +277,41 @@ describe('correlation situations', () => {
     expect(incident.outbox.filter((o) => o.action === 'upsertTicket')).toEqual([
       expect.objectContaining({ instanceId: second.body.id }),
     ]);
+  });
+
+  it('links a user ticket without a device only when its text names the server, and says why', async () => {
+    await monitor({
+      problemId: 'EVID-1',
+      status: 'problem',
+      at: ago(2),
+      client: 'Evidence Co',
+      host: 'FILESRV-9',
+      service: 'LanmanServer',
+    });
+    await settle();
+    // Same client, nothing that ties it to the outage: not linked.
+    const unrelated = vendor.openUserTicket('Evidence Co', null, 'Printer on floor 2 jams');
+    const related = vendor.openUserTicket('Evidence Co', null, 'Cannot open files on FILESRV-9');
+    await t.api('POST', `/api/v1/connectors/${app.ids['fake-helpdesk'].id}/poll`);
+    await t.app.get(PollScheduler).tick();
+    // Both tickets were read and normalized; only the one naming the server is linked.
+    await eventually(
+      async () =>
+        (await t.count(
+          `inbox_event WHERE status = 'processed' AND payload->>'id' IN ('${unrelated.id}', '${related.id}')`,
+        )) === 2,
+    );
+    const links = await t.db.dataSource.query(
+      `SELECT external_id FROM ticket_link WHERE relation = 'user-ticket' AND external_id = ANY($1)`,
+      [[unrelated.id, related.id]],
+    );
+    expect(links).toEqual([{ external_id: related.id }]);
+    const [entry] = await t.db.dataSource.query(
+      `SELECT text FROM incident_timeline WHERE kind = 'user-ticket' AND data->>'ticketId' = $1`,
+      [related.id],
+    );
+    expect(entry.text).toContain('the ticket text mentions FILESRV-9');
+    await eventually(async () => related.notes.some((n) => n.includes('mentions FILESRV-9')));
+    expect(unrelated.notes).toEqual([]);
   });
 });

@@ -73,16 +73,9 @@ export class TicketSeenUseCase {
       return;
     }
     if (ticket.status !== 'open') return;
-    const incident = device
-      ? await m
-          .getRepository(Incident)
-          .findOne({ where: { deviceId: device.id, state: Not('resolved') } })
-      : clientId
-        ? await m
-            .getRepository(Incident)
-            .findOne({ where: { clientId, state: Not('resolved') }, order: { openedAt: 'DESC' } })
-        : null;
-    if (!incident) return;
+    const found = await this.incidentNamedBy(m, ticket, device, clientId);
+    if (!found) return;
+    const { incident, evidence } = found;
     const link: TicketLink = {
       id: randomUUID(),
       incidentId: incident.id,
@@ -99,10 +92,50 @@ export class TicketSeenUseCase {
       [link.id, link.incidentId, link.instanceId, link.externalId],
     );
     if (inserted.length === 0) return;
-    await this.lifecycle.userTicketLinked(m, incident, link, {
+    await this.lifecycle.userTicketLinked(m, incident, link, evidence, {
       at,
-      text: `User ticket ${ticket.ticketId} linked: "${ticket.summary}".`,
-      data: { ticketId: ticket.ticketId, instanceId },
+      text: `User ticket ${ticket.ticketId} linked: "${ticket.summary}" (${evidence}).`,
+      data: { ticketId: ticket.ticketId, instanceId, evidence },
     });
   }
+
+  /**
+   * The open incident a user's ticket is about, only on evidence: the device (configuration)
+   * the ticket names, or the name of a device with an open incident of the ticket's client
+   * written in its text. Being the same client's newest incident is no evidence.
+   */
+  private async incidentNamedBy(
+    m: EntityManager,
+    ticket: TicketSeen,
+    device: Device | null,
+    clientId: string | null,
+  ): Promise<{ incident: Incident; evidence: string } | null> {
+    if (device) {
+      const incident = await m
+        .getRepository(Incident)
+        .findOne({ where: { deviceId: device.id, state: Not('resolved') } });
+      return incident
+        ? { incident, evidence: `the ticket names device ${device.displayName}` }
+        : null;
+    }
+    if (!clientId) return null;
+    const open: (Incident & { device_name: string; names: string[] })[] = await m.query(
+      `SELECT i.id, d.display_name AS device_name,
+              array_remove(ARRAY[d.display_name, d.hostname_key, d.fqdn_key], NULL) AS names
+         FROM incident i JOIN device d ON d.id = i.device_id
+        WHERE i.client_id = $1 AND i.state <> 'resolved'`,
+      [clientId],
+    );
+    const named = open.filter((row) => row.names.some((n) => mentions(ticket.summary, n)));
+    if (named.length !== 1) return null;
+    const incident = await m.getRepository(Incident).findOneByOrFail({ id: named[0].id });
+    return { incident, evidence: `the ticket text mentions ${named[0].device_name}` };
+  }
+}
+
+/** `name` appears in `text` as a whole word (case-insensitive); short names never count. */
+export function mentions(text: string, name: string): boolean {
+  if (name.length < 3) return false;
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\w.-])${escaped}($|[^\\w-])`, 'i').test(text);
 }
