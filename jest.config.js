@@ -1,5 +1,6 @@
 /**
- * Pure unit tests once; the demo's vendor stand-ins with the real connectors; database tests
+ * Pure unit tests once; the vendor stand-ins (each beside its connector, in
+ * connectors/<vendor>/stand-in/, composed by demo/) with the real connectors; database tests
  * against real PostgreSQL and PGlite.
  */
 const base = {
@@ -27,12 +28,14 @@ module.exports = {
       ...base,
       displayName: 'unit',
       testMatch: ['<rootDir>/connectors/**/*.spec.ts', '<rootDir>/src/**/*.spec.ts'],
+      // The stand-ins' specs serve real HTTP: they are the demo project's, not run twice.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/connectors/[^/]+/stand-in/'],
       setupFilesAfterEnv: ['<rootDir>/test/support/nock-isolation.ts'],
     },
     {
       ...base,
       displayName: 'demo',
-      testMatch: ['<rootDir>/demo/**/*.spec.ts'],
+      testMatch: ['<rootDir>/demo/**/*.spec.ts', '<rootDir>/connectors/*/stand-in/**/*.spec.ts'],
     },
     {
       ...base,

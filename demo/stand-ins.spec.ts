@@ -1,18 +1,18 @@
 import axios from 'axios';
-import { connectwiseManageConnector } from '../../connectors/connectwise-manage';
-import { ninjaoneConnector } from '../../connectors/ninjaone';
-import { zabbixConnector } from '../../connectors/zabbix';
-import type { CanonicalEvent } from '../../connectors/contract/canonical';
+import { connectwiseManageConnector } from '../connectors/connectwise-manage';
+import { ninjaoneConnector } from '../connectors/ninjaone';
+import { zabbixConnector } from '../connectors/zabbix';
+import type { CanonicalEvent } from '../connectors/contract/canonical';
 import type {
   Connector,
   ConnectorDefinition,
   Page,
   RawRecord,
-} from '../../connectors/contract/connector';
-import { ConnectorError } from '../../connectors/contract/connector-error';
-import { parseSettings } from '../../connectors/contract/settings';
-import { createHttp } from '../../connectors/shared/http';
-import { ROLLBACK_SCRIPT_ID, startStandIns, type StandIns } from './index';
+} from '../connectors/contract/connector';
+import { ConnectorError } from '../connectors/contract/connector-error';
+import { parseSettings } from '../connectors/contract/settings';
+import { createHttp } from '../connectors/shared/http';
+import { ROLLBACK_SCRIPT_ID, startStandIns, type StandIns } from './stand-ins';
 
 /**
  * The real connectors, created through their definitions exactly as the core does, against the
@@ -345,25 +345,33 @@ describe('ConnectWise Manage stand-in with the real connectwise-manage connector
     });
   });
 
-  it('noteTicket adds an internal note', async () => {
+  it('noteTicket adds an internal note ending with its delivery marker, once per marker', async () => {
     const [ticket] = ours();
-    await psa.noteTicket!({ id: String(ticket.id) }, 'Rollback of KB5034441 queued.');
+    const ref = { id: String(ticket.id) };
+    const before = ticket.notes.length;
+    await psa.noteTicket!(ref, 'Rollback of KB5034441 queued.', { marker: 'SB-0A1B2C3D4E5F' });
+    // The outbox retries the same message (its answer was lost): the stand-in finds the marker.
+    await psa.noteTicket!(ref, 'Rollback of KB5034441 queued.', { marker: 'SB-0A1B2C3D4E5F' });
+    expect(ours()[0].notes).toHaveLength(before + 1);
     expect(ours()[0].notes.at(-1)).toMatchObject({
-      text: 'Rollback of KB5034441 queued.',
+      text: 'Rollback of KB5034441 queued.\n\n[SB-0A1B2C3D4E5F]',
       internalAnalysisFlag: true,
       createdBy: 'SwitchboardAPI',
     });
+    await psa.noteTicket!(ref, 'Rollback of KB5034441 queued.', { marker: 'SB-99887766AABB' });
+    expect(ours()[0].notes).toHaveLength(before + 2);
   });
 
   it('closeTicket notes and closes it with the configured closed status', async () => {
     const [ticket] = ours();
-    await psa.closeTicket!({ id: String(ticket.id) }, 'MSSQLSERVER is running again.');
+    const delivery = { marker: 'SB-C105EC105EC1' };
+    await psa.closeTicket!({ id: String(ticket.id) }, 'MSSQLSERVER is running again.', delivery);
     expect(ours()[0]).toMatchObject({
       status: { name: '>Closed' },
       closedFlag: true,
       closedBy: 'SwitchboardAPI',
     });
-    expect(ours()[0].notes.at(-1)?.text).toBe('MSSQLSERVER is running again.');
+    expect(ours()[0].notes.at(-1)?.text).toBe('MSSQLSERVER is running again.\n\n[SB-C105EC105EC1]');
   });
 
   it('pullTickets sees a user ticket a technician closed as closed', async () => {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startStandIns, type StandIns } from './index';
+import { startStandIns, type StandIns } from './stand-ins';
 
 /**
  * How a Switchboard process gets to trust the stand-ins' self-signed certificate, checked in
@@ -12,7 +12,7 @@ import { startStandIns, type StandIns } from './index';
  */
 
 const run = promisify(execFile);
-const root = join(__dirname, '..', '..');
+const root = join(__dirname, '..');
 
 let standIns: StandIns;
 
@@ -42,7 +42,7 @@ async function child(script: string, env: Record<string, string> = {}): Promise<
 const withTs = (body: string): string => `
   require('ts-node').register({ transpileOnly: true, project: ${JSON.stringify(join(root, 'tsconfig.json'))} });
   const { createHttp } = require(${JSON.stringify(join(root, 'connectors/shared/http.ts'))});
-  const { trustInThisProcess } = require(${JSON.stringify(join(__dirname, 'tls.ts'))});
+  const { trustInThisProcess } = require(${JSON.stringify(join(root, 'connectors/shared/stand-in/tls.ts'))});
   ${body}
 `;
 

@@ -2,14 +2,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConnectWiseManageSettings } from '../../connectors/connectwise-manage/connectwise-manage.settings';
-import type { NinjaOneSettings } from '../../connectors/ninjaone/ninjaone.settings';
-import type { ZabbixSettings } from '../../connectors/zabbix/zabbix.settings';
-import { ConnectWiseManageStandIn } from './connectwise-manage.stand-in';
-import { MONITORING_BOARD } from './connectwise-manage.state';
-import { NinjaOneStandIn } from './ninjaone.stand-in';
-import { selfSignedCertificate, trustInThisProcess } from './tls';
-import { ZabbixStandIn } from './zabbix.stand-in';
+import type { ConnectWiseManageSettings } from '../connectors/connectwise-manage/connectwise-manage.settings';
+import type { NinjaOneSettings } from '../connectors/ninjaone/ninjaone.settings';
+import type { ZabbixSettings } from '../connectors/zabbix/zabbix.settings';
+import { ConnectWiseManageStandIn } from '../connectors/connectwise-manage/stand-in/connectwise-manage.stand-in';
+import { MONITORING_BOARD } from '../connectors/connectwise-manage/stand-in/connectwise-manage.state';
+import { NinjaOneStandIn } from '../connectors/ninjaone/stand-in/ninjaone.stand-in';
+import { selfSignedCertificate, trustInThisProcess } from '../connectors/shared/stand-in/tls';
+import { ZabbixStandIn } from '../connectors/zabbix/stand-in/zabbix.stand-in';
 
 /**
  * Starts the three vendor stand-ins for `npm run demo` and says how to point Switchboard's
@@ -17,10 +17,19 @@ import { ZabbixStandIn } from './zabbix.stand-in';
  * (they are typed against the connectors' settings classes, so a renamed field fails to build).
  */
 
-export { ConnectWiseManageStandIn, NinjaOneStandIn, ZabbixStandIn, trustInThisProcess };
-export type { NewConfiguration, TicketSnapshot } from './connectwise-manage.state';
-export type { NewDevice, ScriptRunRequest } from './ninjaone.state';
-export type { NewHostOptions, ProblemOptions } from './zabbix.state';
+export {
+  ConnectWiseManageStandIn,
+  MONITORING_BOARD,
+  NinjaOneStandIn,
+  ZabbixStandIn,
+  trustInThisProcess,
+};
+export type {
+  NewConfiguration,
+  TicketSnapshot,
+} from '../connectors/connectwise-manage/stand-in/connectwise-manage.state';
+export type { NewDevice, ScriptRunRequest } from '../connectors/ninjaone/stand-in/ninjaone.state';
+export type { NewHostOptions, ProblemOptions } from '../connectors/zabbix/stand-in/zabbix.state';
 
 /** The NinjaOne library script the rollback runs (the stand-in records the request). */
 export const ROLLBACK_SCRIPT_ID = 311;

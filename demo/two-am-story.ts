@@ -1,5 +1,9 @@
-import type { ScriptRunRequest, StandIns, TicketSnapshot } from './stand-ins';
-import { MONITORING_BOARD } from './stand-ins/connectwise-manage.state';
+import {
+  MONITORING_BOARD,
+  type ScriptRunRequest,
+  type StandIns,
+  type TicketSnapshot,
+} from './stand-ins';
 
 /**
  * The 2 AM update, played against the three vendor stand-ins and a running Switchboard, only

@@ -1,11 +1,15 @@
-import type { ExternalRef, TicketDraft } from '../contract/connector';
+import type { DeliveryMarker, ExternalRef, TicketDraft } from '../contract/connector';
 import { ConnectorError } from '../contract/connector-error';
 import type { ManageClient } from './connectwise-manage.client';
 import { quote } from './connectwise-manage.conditions';
 import type { ManageLookup } from './connectwise-manage.lookup';
 import {
   carriesKey,
+  deliverySearchFragment,
   externalXRefFor,
+  isDeliveryMarker,
+  noteCarriesDelivery,
+  noteWithDelivery,
   searchFragment,
   summaryWithMarker,
 } from './connectwise-manage.marker';
@@ -21,6 +25,11 @@ import type {
 
 /** More tickets than this carrying one marker would already be a bug; the oldest wins. */
 const SEARCH_PAGE_SIZE = 25;
+/**
+ * Notes looked at before adding one, newest first. The `text contains` filter should leave at
+ * most one; should a server ignore it, a retry still finds a note it added moments ago here.
+ */
+const NOTE_SEARCH_PAGE_SIZE = 25;
 
 function ticketNumber(ref: ExternalRef): number {
   if (!/^\d+$/.test(ref.id)) {
@@ -50,18 +59,23 @@ export class ManageActions {
     return toRef(await this.create(draft, key));
   }
 
-  async noteTicket(target: ExternalRef, text: string): Promise<void> {
-    await this.addNote(ticketNumber(target), text);
+  /** Adds the note once per delivery marker: a retry that finds the marker adds nothing. */
+  async noteTicket(target: ExternalRef, text: string, delivery: DeliveryMarker): Promise<void> {
+    const id = ticketNumber(target);
+    checkNote(text, delivery);
+    await this.addNoteOnce(id, text, delivery);
   }
 
   /**
-   * Notes, then moves the ticket to the closed status. A ticket already closed is left alone (a
-   * retried close must not add the note twice); a worked ticket only gets the note unless
-   * closeWorkedTickets is on. Statuses are resolved before any write, so a misconfigured
-   * closed status fails without leaving a note behind.
+   * Notes (once per delivery marker), then moves the ticket to the closed status. A ticket
+   * already closed is left alone; a worked ticket only gets the note unless closeWorkedTickets
+   * is on. Statuses are resolved before any write, so a misconfigured closed status fails
+   * without leaving a note behind. A retry after the note landed but before the status change
+   * finds the note and only changes the status.
    */
-  async closeTicket(target: ExternalRef, note: string): Promise<void> {
+  async closeTicket(target: ExternalRef, note: string, delivery: DeliveryMarker): Promise<void> {
     const id = ticketNumber(target);
+    checkNote(note, delivery);
     const ticket = asTicket(await this.client.get(`/service/tickets/${id}`));
     if (ticket.closedFlag === true) return;
     const boardId = ticket.board?.id ?? this.settings.boardId;
@@ -75,7 +89,7 @@ export class ManageActions {
           `"${this.settings.closedStatusName}"`,
       );
     }
-    await this.addNote(id, note);
+    await this.addNoteOnce(id, note, delivery);
     if (!closed) return;
     const operations: ManagePatchOperation[] = [
       { op: 'replace', path: 'status', value: { id: closed.id } },
@@ -85,11 +99,12 @@ export class ManageActions {
 
   /**
    * Moves a closed ticket back to the board's new status (newStatusName, else the board
-   * default), then notes it. An open ticket only gets the note, so a retry after the status
-   * change does not reopen twice.
+   * default), then notes it once per delivery marker. An open ticket only gets the note, so a
+   * retry after the status change does not reopen twice, and one after the note adds nothing.
    */
-  async reopenTicket(target: ExternalRef, note: string): Promise<void> {
+  async reopenTicket(target: ExternalRef, note: string, delivery: DeliveryMarker): Promise<void> {
     const id = ticketNumber(target);
+    checkNote(note, delivery);
     const ticket = asTicket(await this.client.get(`/service/tickets/${id}`));
     if (ticket.closedFlag === true) {
       const boardId = ticket.board?.id ?? this.settings.boardId;
@@ -104,7 +119,7 @@ export class ManageActions {
       ];
       asTicket(await this.client.patch(`/service/tickets/${id}`, operations));
     }
-    await this.addNote(id, note);
+    await this.addNoteOnce(id, note, delivery);
   }
 
   private async findByKey(key: string): Promise<ManageTicket | undefined> {
@@ -172,11 +187,19 @@ export class ManageActions {
     return ids[priority];
   }
 
-  private async addNote(ticketId: number, text: string): Promise<void> {
-    if (!text.trim()) throw ConnectorError.invalid('connectwise-manage: note text is empty');
+  /**
+   * PSA has no idempotency key for notes, so the delivery marker goes into the note's last line
+   * and the ticket's notes are searched for it first.
+   */
+  private async addNoteOnce(
+    ticketId: number,
+    text: string,
+    { marker }: DeliveryMarker,
+  ): Promise<void> {
+    if (await this.hasNote(ticketId, marker)) return;
     const discussion = this.settings.noteType === 'discussion';
     const note: ManageNote = {
-      text,
+      text: noteWithDelivery(text, marker),
       detailDescriptionFlag: discussion,
       internalAnalysisFlag: !discussion,
       resolutionFlag: false,
@@ -184,5 +207,33 @@ export class ManageActions {
       processNotifications: discussion,
     };
     asNote(await this.client.post(`/service/tickets/${ticketId}/notes`, note));
+  }
+
+  private async hasNote(ticketId: number, marker: string): Promise<boolean> {
+    const notes = asListOf(
+      await this.client.page(
+        `/service/tickets/${ticketId}/notes`,
+        {
+          conditions: `text contains ${quote(deliverySearchFragment(marker))}`,
+          orderBy: 'id desc',
+        },
+        1,
+        NOTE_SEARCH_PAGE_SIZE,
+      ),
+      'notes',
+      asNote,
+    );
+    // Like the ticket search, the server match is loose; only the exact line counts.
+    return notes.some((n) => noteCarriesDelivery(n.text, marker));
+  }
+}
+
+/** Checked before any call, so a bad note or marker costs no request. */
+function checkNote(text: string, delivery: DeliveryMarker): void {
+  if (!text.trim()) throw ConnectorError.invalid('connectwise-manage: note text is empty');
+  if (!isDeliveryMarker(delivery?.marker ?? '')) {
+    throw ConnectorError.invalid(
+      'connectwise-manage: delivery marker is not SB- and letters/digits',
+    );
   }
 }

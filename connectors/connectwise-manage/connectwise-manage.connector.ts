@@ -1,9 +1,9 @@
 import type { CanonicalEvent } from '../contract/canonical';
 import type {
   CapabilityReport,
-  CapabilityStatus,
   Connector,
   ConnectorContext,
+  DeliveryMarker,
   ExternalRef,
   InboundRequest,
   Page,
@@ -11,7 +11,7 @@ import type {
   TicketDraft,
   WebhookVerdict,
 } from '../contract/connector';
-import { ConnectorError } from '../contract/connector-error';
+import { probe } from '../shared/probe';
 import { ManageActions } from './connectwise-manage.actions';
 import { ManageClient } from './connectwise-manage.client';
 import { ManageLookup } from './connectwise-manage.lookup';
@@ -20,20 +20,6 @@ import { normalizeRecord } from './connectwise-manage.records';
 import type { ConnectWiseManageSettings } from './connectwise-manage.settings';
 import { closedStatusOf } from './connectwise-manage.status';
 import { handleManageCallback } from './connectwise-manage.webhook';
-
-type Probe = { status: CapabilityStatus; detail?: string };
-
-/** Runs one probe; a security-role refusal is "denied", anything else that fails is "error". */
-async function probe(run: () => Promise<string | undefined>): Promise<Probe> {
-  try {
-    const problem = await run();
-    return problem ? { status: 'error', detail: problem } : { status: 'ok' };
-  } catch (err) {
-    const error = err instanceof ConnectorError ? err : undefined;
-    if (error?.reason === 'denied') return { status: 'denied', detail: error.message };
-    return { status: 'error', detail: error?.message ?? 'connectwise-manage: probe failed' };
-  }
-}
 
 export class ConnectWiseManageConnector implements Connector {
   private readonly client: ManageClient;
@@ -55,11 +41,9 @@ export class ConnectWiseManageConnector implements Connector {
       devices: await probe(async () => {
         await this.client.get('/company/companies', one);
         await this.client.get('/company/configurations', one);
-        return undefined;
       }),
       'tickets.read': await probe(async () => {
         await this.client.get('/service/tickets', one);
-        return undefined;
       }),
       'tickets.write': await probe(async () => {
         const statuses = await this.lookup.boardStatuses(boardId);
@@ -93,15 +77,15 @@ export class ConnectWiseManageConnector implements Connector {
     return this.actions.upsertTicket(draft);
   }
 
-  noteTicket(target: ExternalRef, text: string): Promise<void> {
-    return this.actions.noteTicket(target, text);
+  noteTicket(target: ExternalRef, text: string, delivery: DeliveryMarker): Promise<void> {
+    return this.actions.noteTicket(target, text, delivery);
   }
 
-  closeTicket(target: ExternalRef, note: string): Promise<void> {
-    return this.actions.closeTicket(target, note);
+  closeTicket(target: ExternalRef, note: string, delivery: DeliveryMarker): Promise<void> {
+    return this.actions.closeTicket(target, note, delivery);
   }
 
-  reopenTicket(target: ExternalRef, note: string): Promise<void> {
-    return this.actions.reopenTicket(target, note);
+  reopenTicket(target: ExternalRef, note: string, delivery: DeliveryMarker): Promise<void> {
+    return this.actions.reopenTicket(target, note, delivery);
   }
 }

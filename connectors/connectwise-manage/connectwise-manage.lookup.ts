@@ -34,9 +34,12 @@ export class ManageLookup {
       const id = await this.onlyMatch('/company/companies', conditions, asCompany);
       if (id !== undefined) return id;
     }
-    throw ConnectorError.invalid(
-      'connectwise-manage: no single company matches the incident client and the default ' +
-        'company (defaultCompanyIdentifier) is unset or not found',
+    // The company may simply not be mapped yet (its poll has not run, or the PSA spells the
+    // client differently): wait for the mapping rather than drop the ticket.
+    throw ConnectorError.waiting(
+      'connectwise-manage: no single company matches the incident client yet, and the default ' +
+        'company (defaultCompanyIdentifier) is unset or not found; waiting for the company mapping',
+      5 * 60_000,
     );
   }
 

@@ -60,3 +60,36 @@ export function correlationKeyOf(ticket: ManageTicket): string | undefined {
   const token = MARKER.exec(ticket.summary)?.[1];
   return token && !token.startsWith('#') ? token : undefined;
 }
+
+/**
+ * How an outbox delivery lives in a note (README: "Notes once per delivery"): the note ends with
+ * its own line `[SB-…]`. The marker is the core's `SB-` + hex; anything else is refused, so it
+ * never holds a character that means something to the server's matcher (`_`, `%`, `[`).
+ */
+const DELIVERY_MARKER = /^SB-[A-Za-z0-9]{1,40}$/;
+
+export function isDeliveryMarker(marker: string): boolean {
+  return DELIVERY_MARKER.test(marker);
+}
+
+export function deliveryLine(marker: string): string {
+  return `[${marker}]`;
+}
+
+/** The note text with the delivery line last, after a blank line. */
+export function noteWithDelivery(text: string, marker: string): string {
+  return `${text.replace(/\s+$/, '')}\n\n${deliveryLine(marker)}`;
+}
+
+/**
+ * The text searched with `text contains`: the line without its opening bracket, as for the
+ * summary marker; the exact line is compared afterwards.
+ */
+export function deliverySearchFragment(marker: string): string {
+  return `${marker}]`;
+}
+
+/** Exact check, whatever the server did to the line breaks before it. */
+export function noteCarriesDelivery(text: string | undefined, marker: string): boolean {
+  return typeof text === 'string' && text.includes(deliveryLine(marker));
+}

@@ -124,6 +124,7 @@ export function asBoardStatus(value: unknown, at = 'status'): ManageBoardStatus 
 export function asNote(value: unknown, at = 'note'): ManageNote {
   const o = asObject(value, at);
   int(o, 'id', at);
+  optional(o, 'text', at, 'string');
   return o as unknown as ManageNote;
 }
 

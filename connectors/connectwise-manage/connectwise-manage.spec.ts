@@ -19,6 +19,7 @@ import error500 from './fixtures/error.500.json';
 import statusesFixture from './fixtures/service-board-statuses.get.json';
 import ticketConfigurationsFixture from './fixtures/service-ticket-configurations.get.json';
 import attachedConfigurationFixture from './fixtures/service-ticket-configurations.post.json';
+import notesFixture from './fixtures/service-ticket-notes.get.json';
 import noteFixture from './fixtures/service-ticket-notes.post.json';
 import ticketFixture from './fixtures/service-ticket.get.json';
 import closedTicketFixture from './fixtures/service-ticket.patch.json';
@@ -58,8 +59,13 @@ function callbackRequest(
   return { headers, query, rawBody: Buffer.from(JSON.stringify(body)), body };
 }
 
-const internalNote = (text: string) => ({
-  text,
+/** One outbox delivery: the core's marker, stable across the retries of one message. */
+const DELIVERY = { marker: 'SB-1A2B3C4D5E6F' };
+const OTHER = { marker: 'SB-77E0C4A9B2D1' };
+const marked = (text: string, marker = DELIVERY.marker) => `${text}\n\n[${marker}]`;
+
+const internalNote = (text: string, marker = DELIVERY.marker) => ({
+  text: marked(text, marker),
   detailDescriptionFlag: false,
   internalAnalysisFlag: true,
   resolutionFlag: false,
@@ -72,35 +78,6 @@ function cw(host = HOST) {
     reqheaders: { authorization: AUTHORIZATION, clientid: CLIENT_ID, accept: ACCEPT },
   });
 }
-
-const fixture: ContractFixture<ConnectWiseManageSettings> = {
-  definition: connectwiseManageConnector,
-  validSettings: SETTINGS,
-  requiredFields: [
-    'site',
-    'companyId',
-    'publicKey',
-    'privateKey',
-    'clientId',
-    'boardId',
-    'closedStatusName',
-  ],
-  webhookSecret: SECRET,
-  webhook: {
-    valid: () => callbackRequest(callbackTicketUpdated),
-    badSignature: () =>
-      callbackRequest(callbackTicketUpdated, { token: 'wrong', recordId: '184101' }),
-  },
-  failingCall: {
-    arrange: (status, headers, body) =>
-      cw()
-        .post(`${API}/service/tickets/184233/notes`, internalNote('Service recovered.'))
-        .reply(status, body as nock.Body, headers),
-    act: (connector) => connector.noteTicket!({ id: '184233' }, 'Service recovered.'),
-  },
-};
-
-runContractSuite(fixture);
 
 function connectorWith(overrides: Record<string, unknown> = {}, webhookSecret = SECRET): Connector {
   return connectwiseManageConnector.create(
@@ -123,6 +100,10 @@ type Json = Record<string, unknown>;
 const ticket = (over: Json = {}): Json => ({ ...structuredClone(ticketFixture), ...over });
 const company = (i: number, over: Json = {}): Json => ({
   ...structuredClone(companiesFixture[i]),
+  ...over,
+});
+const listedNote = (i: number, over: Json = {}): Json => ({
+  ...structuredClone(notesFixture[i]),
   ...over,
 });
 const configuration = (i: number, over: Json = {}): Json => ({
@@ -184,6 +165,23 @@ function statusesReply(rows: unknown[] = statusesFixture, boardId = 12) {
     .reply(200, rows);
 }
 
+function notesQuery(marker: string) {
+  return {
+    conditions: `text contains "${marker}]"`,
+    orderBy: 'id desc',
+    page: '1',
+    pageSize: '25',
+  };
+}
+
+/** The look for a delivery marker among a ticket's notes, newest first. */
+function notesReply(rows: unknown[], marker = DELIVERY.marker, host = HOST, api = API) {
+  return cw(host)
+    .get(`${api}/service/tickets/184233/notes`)
+    .query(notesQuery(marker))
+    .reply(200, rows);
+}
+
 /** The lookups and writes of one creation of DRAFT: company, device, ticket, attachment. */
 function arrangeCreation() {
   companyReplies('id=250', [company(0)]);
@@ -195,6 +193,114 @@ function arrangeCreation() {
     .post(`${API}/service/tickets/184233/configurations`, { id: 5512 })
     .reply(201, attachedConfigurationFixture);
 }
+
+/** pullDevices with pageSize 2: companies over two pages, then configurations to an empty page. */
+function arrangeDeviceWalk() {
+  const page = (n: number) => ({ orderBy: 'id asc', page: String(n), pageSize: '2' });
+  cw()
+    .get(`${API}/company/companies`)
+    .query(page(1))
+    .reply(200, [company(0), company(1)]);
+  cw()
+    .get(`${API}/company/companies`)
+    .query(page(2))
+    .reply(200, [company(2)]);
+  cw()
+    .get(`${API}/company/configurations`)
+    .query(page(1))
+    .reply(200, [configuration(0), configuration(1)]);
+  cw().get(`${API}/company/configurations`).query(page(2)).reply(200, []);
+}
+
+const ticketById = (id: number) => ticketsFixture.find((t) => t.id === id)!;
+
+function attachedReply(id: number, rows: unknown[], pageSize = '2') {
+  return cw()
+    .get(`${API}/service/tickets/${id}/configurations`)
+    .query({ page: '1', pageSize })
+    .reply(200, rows);
+}
+
+function ticketsReply(conditions: string, rows: unknown[]) {
+  return cw()
+    .get(`${API}/service/tickets`)
+    .query({ conditions, orderBy: 'id asc', page: '1', pageSize: '2' })
+    .reply(200, rows);
+}
+
+/** The first scope of pullTickets at the suite's clock (2026-11-24T02:30:00Z), 7 days back. */
+const FIRST_TICKET_SCOPE = '(closedFlag=false or lastUpdated > [2026-11-17T02:30:00Z])';
+
+/** pullTickets' first walk with pageSize 2: a full page, then a short one, each with devices. */
+function arrangeTicketWalk() {
+  ticketsReply(`${FIRST_TICKET_SCOPE} and id > 0`, [ticketById(184101), ticketById(184233)]);
+  attachedReply(184101, []);
+  attachedReply(184233, ticketConfigurationsFixture);
+  ticketsReply(`${FIRST_TICKET_SCOPE} and id > 184233`, [ticketById(184240)]);
+  attachedReply(184240, []);
+}
+
+const fixture: ContractFixture<ConnectWiseManageSettings> = {
+  definition: connectwiseManageConnector,
+  validSettings: SETTINGS,
+  requiredFields: [
+    'site',
+    'companyId',
+    'publicKey',
+    'privateKey',
+    'clientId',
+    'boardId',
+    'closedStatusName',
+  ],
+  webhookSecret: SECRET,
+  webhook: {
+    valid: () => callbackRequest(callbackTicketUpdated),
+    badSignature: () =>
+      callbackRequest(callbackTicketUpdated, { token: 'wrong', recordId: '184101' }),
+  },
+  failingCall: {
+    // The first call of a note is the look for its marker among the ticket's notes.
+    arrange: (status, headers, body) =>
+      cw()
+        .get(`${API}/service/tickets/184233/notes`)
+        .query(notesQuery(DELIVERY.marker))
+        .reply(status, body as nock.Body, headers),
+    act: (connector) => connector.noteTicket!({ id: '184233' }, 'Service recovered.', DELIVERY),
+  },
+  pulls: {
+    devices: {
+      arrange: arrangeDeviceWalk,
+      keys: [
+        'company:250:2026-11-20T09:12:44Z',
+        'company:251:2026-11-22T16:40:03Z',
+        'company:19300:2026-10-01T08:00:00Z',
+        'configuration:5512:2026-11-23T22:05:10Z',
+        'configuration:5540:2026-11-19T07:31:00Z',
+      ],
+      settings: { pageSize: 2 },
+    },
+    tickets: {
+      arrange: arrangeTicketWalk,
+      keys: [
+        'ticket:184101:2026-11-21T11:03:00Z:c',
+        'ticket:184233:2026-11-24T02:14:31Z:c5512',
+        'ticket:184240:2026-11-24T02:20:02Z:c',
+      ],
+      settings: { pageSize: 2 },
+    },
+  },
+  upsertTicket: {
+    draft: DRAFT,
+    arrangeCreate: () => {
+      searchReplies('SB-inc-42]', []);
+      arrangeCreation();
+    },
+    // Found by its marker: returned as it is, nothing created or changed.
+    arrangeUpdate: () => searchReplies('SB-inc-42]', [createdTicketFixture]),
+  },
+};
+
+runContractSuite(fixture);
 
 describe('connectwise-manage connector', () => {
   beforeAll(() => nock.disableNetConnect());
@@ -341,14 +447,19 @@ describe('connectwise-manage connector', () => {
       expect(nock.isDone()).toBe(true);
     });
 
-    it('refuses to create when no company matches and no default company is set', async () => {
+    it('waits (retryable, no attempt spent) when no company matches and no default company is set', async () => {
       searchReplies('SB-inc-42]', []);
       companyReplies('id=250', []);
       companyReplies('name="Acme Dental Ltd"', [company(0), company(1)]); // ambiguous
       const err = await failure(
         connectorWith({ defaultCompanyIdentifier: undefined }).upsertTicket!(DRAFT),
       );
-      expect(err.reason).toBe('invalid');
+      expect([err.reason, err.retryable, err.waiting, err.retryAfterMs]).toEqual([
+        'not-found',
+        true,
+        true,
+        300_000,
+      ]);
       expect(err.message).toContain('no single company matches');
       expect(nock.isDone()).toBe(true);
     });
@@ -369,18 +480,26 @@ describe('connectwise-manage connector', () => {
 
   // -------------------------------------------------------------------------------------------
   describe('noteTicket', () => {
-    it('adds an internal-analysis note that sends no mail', async () => {
+    it('adds an internal-analysis note that sends no mail, ending with its delivery marker', async () => {
+      notesReply([]);
       cw()
-        .post(`${API}/service/tickets/184233/notes`, internalNote('Reboot verified.'))
+        .post(`${API}/service/tickets/184233/notes`, {
+          text: 'Reboot verified.\n\n[SB-1A2B3C4D5E6F]',
+          detailDescriptionFlag: false,
+          internalAnalysisFlag: true,
+          resolutionFlag: false,
+          processNotifications: false,
+        })
         .reply(201, noteFixture);
-      await connectorWith().noteTicket!({ id: '184233' }, 'Reboot verified.');
+      await connectorWith().noteTicket!({ id: '184233' }, 'Reboot verified.', DELIVERY);
       expect(nock.isDone()).toBe(true);
     });
 
     it('adds a customer-visible discussion note when configured', async () => {
+      notesReply([]);
       cw()
         .post(`${API}/service/tickets/184233/notes`, {
-          text: 'We are looking into it.',
+          text: marked('We are looking into it.'),
           detailDescriptionFlag: true,
           internalAnalysisFlag: false,
           resolutionFlag: false,
@@ -390,19 +509,95 @@ describe('connectwise-manage connector', () => {
       await connectorWith({ noteType: 'discussion' }).noteTicket!(
         { id: '184233' },
         'We are looking into it.',
+        DELIVERY,
       );
       expect(nock.isDone()).toBe(true);
     });
 
+    it('adds nothing when a note already carries the marker (a retry after a lost answer)', async () => {
+      // The first attempt landed in PSA; its answer never reached Switchboard.
+      notesReply([listedNote(0)]);
+      await connectorWith().noteTicket!(
+        { id: '184233' },
+        'Switchboard: rollback of KB5034441 queued on srv-sql01.',
+        DELIVERY,
+      );
+      expect(nock.isDone()).toBe(true);
+    });
+
+    it('notes once when called twice with the same marker', async () => {
+      const connector = connectorWith();
+      notesReply([]);
+      cw()
+        .post(`${API}/service/tickets/184233/notes`, internalNote('Reboot verified.'))
+        .reply(201, { ...noteFixture, text: marked('Reboot verified.') });
+      await connector.noteTicket!({ id: '184233' }, 'Reboot verified.', DELIVERY);
+      notesReply([listedNote(0, { id: 905520, text: marked('Reboot verified.') })]);
+      await connector.noteTicket!({ id: '184233' }, 'Reboot verified.', DELIVERY);
+      expect(nock.isDone()).toBe(true);
+    });
+
+    it('finds the marker when PSA turned the line breaks into spaces', async () => {
+      notesReply([listedNote(0, { text: 'Reboot verified. [SB-1A2B3C4D5E6F]' })]);
+      await connectorWith().noteTicket!({ id: '184233' }, 'Reboot verified.', DELIVERY);
+      expect(nock.isDone()).toBe(true);
+    });
+
+    it('adds a new note for a different marker, even with the same text', async () => {
+      notesReply([], OTHER.marker);
+      cw()
+        .post(
+          `${API}/service/tickets/184233/notes`,
+          internalNote('Switchboard: rollback of KB5034441 queued on srv-sql01.', OTHER.marker),
+        )
+        .reply(201, noteFixture);
+      await connectorWith().noteTicket!(
+        { id: '184233' },
+        'Switchboard: rollback of KB5034441 queued on srv-sql01.',
+        OTHER,
+      );
+      expect(nock.isDone()).toBe(true);
+    });
+
+    it('does not take a loose server match without the exact marker line for the note', async () => {
+      // A server that ignores the filter, or matches loosely, hands back other notes.
+      notesReply([listedNote(1), listedNote(0, { text: 'see SB-1A2B3C4D5E6F] elsewhere' })]);
+      cw()
+        .post(`${API}/service/tickets/184233/notes`, internalNote('Reboot verified.'))
+        .reply(201, noteFixture);
+      await connectorWith().noteTicket!({ id: '184233' }, 'Reboot verified.', DELIVERY);
+      expect(nock.isDone()).toBe(true);
+    });
+
     it('refuses a reference that is not a ticket id without calling PSA', async () => {
-      const err = await failure(connectorWith().noteTicket!({ id: '../companies' }, 'x'));
+      const err = await failure(connectorWith().noteTicket!({ id: '../companies' }, 'x', DELIVERY));
+      expect(err.reason).toBe('invalid');
+    });
+
+    it.each([
+      ['an empty note', '  ', DELIVERY],
+      ['a marker with matcher characters', 'x', { marker: 'SB-1A2B_%' }],
+      ['an empty marker', 'x', { marker: '' }],
+    ])('refuses %s without calling PSA', async (_name, text, delivery) => {
+      const err = await failure(connectorWith().noteTicket!({ id: '184233' }, text, delivery));
       expect(err.reason).toBe('invalid');
     });
 
     it('classifies a 404 (deleted ticket) as not-found, not retryable', async () => {
-      cw().post(`${API}/service/tickets/999999/notes`, internalNote('x')).reply(404, error404);
-      const err = await failure(connectorWith().noteTicket!({ id: '999999' }, 'x'));
+      cw()
+        .get(`${API}/service/tickets/999999/notes`)
+        .query(notesQuery(DELIVERY.marker))
+        .reply(404, error404);
+      const err = await failure(connectorWith().noteTicket!({ id: '999999' }, 'x', DELIVERY));
       expect([err.reason, err.retryable]).toEqual(['not-found', false]);
+      expect(nock.isDone()).toBe(true);
+    });
+
+    it('refuses a notes listing that is not ServiceNote items as invalid', async () => {
+      notesReply([listedNote(0, { text: 42 })]);
+      const err = await failure(connectorWith().noteTicket!({ id: '184233' }, 'x', DELIVERY));
+      expect(err.reason).toBe('invalid');
+      expect(err.message).toContain('notes[0].text must be a string');
       expect(nock.isDone()).toBe(true);
     });
   });
@@ -414,11 +609,35 @@ describe('connectwise-manage connector', () => {
     it('notes an untouched ticket and moves it to the configured closed status', async () => {
       cw().get(`${API}/service/tickets/184233`).reply(200, ticketFixture);
       statusesReply();
+      notesReply([]);
       cw()
         .post(`${API}/service/tickets/184233/notes`, internalNote('Resolved: service is up.'))
         .reply(201, noteFixture);
       cw().patch(`${API}/service/tickets/184233`, CLOSE).reply(200, closedTicketFixture);
-      await connectorWith().closeTicket!({ id: '184233' }, 'Resolved: service is up.');
+      await connectorWith().closeTicket!({ id: '184233' }, 'Resolved: service is up.', DELIVERY);
+      expect(nock.isDone()).toBe(true);
+    });
+
+    it('retried after its note landed but the close failed, closes without a second note', async () => {
+      const connector = connectorWith();
+      cw().get(`${API}/service/tickets/184233`).reply(200, ticketFixture);
+      statusesReply();
+      notesReply([]);
+      cw()
+        .post(`${API}/service/tickets/184233/notes`, internalNote('Resolved: service is up.'))
+        .reply(201, noteFixture);
+      cw().patch(`${API}/service/tickets/184233`, CLOSE).reply(503, error500);
+      const err = await failure(
+        connector.closeTicket!({ id: '184233' }, 'Resolved: service is up.', DELIVERY),
+      );
+      expect(err.retryable).toBe(true);
+
+      // The outbox retries the same message: same marker, the note is already on the ticket.
+      cw().get(`${API}/service/tickets/184233`).reply(200, ticketFixture);
+      statusesReply();
+      notesReply([listedNote(0, { id: 905530, text: marked('Resolved: service is up.') })]);
+      cw().patch(`${API}/service/tickets/184233`, CLOSE).reply(200, closedTicketFixture);
+      await connector.closeTicket!({ id: '184233' }, 'Resolved: service is up.', DELIVERY);
       expect(nock.isDone()).toBe(true);
     });
 
@@ -430,10 +649,21 @@ describe('connectwise-manage connector', () => {
       const boardId = (worked as { board?: { id: number } }).board?.id ?? 12;
       cw().get(`${API}/service/tickets/184233`).reply(200, ticket(worked));
       statusesReply(statusesFixture, boardId);
+      notesReply([]);
       cw()
         .post(`${API}/service/tickets/184233/notes`, internalNote('Resolved.'))
         .reply(201, noteFixture);
-      await connectorWith().closeTicket!({ id: '184233' }, 'Resolved.');
+      await connectorWith().closeTicket!({ id: '184233' }, 'Resolved.', DELIVERY);
+      expect(nock.isDone()).toBe(true);
+    });
+
+    it('a retried close of a worked ticket does not note it twice', async () => {
+      cw()
+        .get(`${API}/service/tickets/184233`)
+        .reply(200, ticket({ status: { id: 502, name: 'In Progress' } }));
+      statusesReply();
+      notesReply([listedNote(0, { text: marked('Resolved.') })]);
+      await connectorWith().closeTicket!({ id: '184233' }, 'Resolved.', DELIVERY);
       expect(nock.isDone()).toBe(true);
     });
 
@@ -442,34 +672,42 @@ describe('connectwise-manage connector', () => {
         .get(`${API}/service/tickets/184233`)
         .reply(200, ticket({ status: { id: 502, name: 'In Progress' } }));
       statusesReply();
+      notesReply([]);
       cw()
         .post(`${API}/service/tickets/184233/notes`, internalNote('Resolved.'))
         .reply(201, noteFixture);
       cw().patch(`${API}/service/tickets/184233`, CLOSE).reply(200, closedTicketFixture);
-      await connectorWith({ closeWorkedTickets: true }).closeTicket!({ id: '184233' }, 'Resolved.');
+      await connectorWith({ closeWorkedTickets: true }).closeTicket!(
+        { id: '184233' },
+        'Resolved.',
+        DELIVERY,
+      );
       expect(nock.isDone()).toBe(true);
     });
 
     it('treats every ticket as worked when the board has no recognisable new status', async () => {
       cw().get(`${API}/service/tickets/184233`).reply(200, ticketFixture);
       statusesReply(statusesFixture.map((s) => ({ ...s, defaultFlag: false })));
+      notesReply([]);
       cw()
         .post(`${API}/service/tickets/184233/notes`, internalNote('Resolved.'))
         .reply(201, noteFixture);
-      await connectorWith().closeTicket!({ id: '184233' }, 'Resolved.');
+      await connectorWith().closeTicket!({ id: '184233' }, 'Resolved.', DELIVERY);
       expect(nock.isDone()).toBe(true);
     });
 
     it('leaves a ticket that is already closed alone, so a retried close adds no second note', async () => {
       cw().get(`${API}/service/tickets/184233`).reply(200, closedTicketFixture);
-      await connectorWith().closeTicket!({ id: '184233' }, 'Resolved.');
+      await connectorWith().closeTicket!({ id: '184233' }, 'Resolved.', DELIVERY);
       expect(nock.isDone()).toBe(true);
     });
 
     it('fails before writing anything when the closed status does not exist on the board', async () => {
       cw().get(`${API}/service/tickets/184233`).reply(200, ticketFixture);
       statusesReply(statusesFixture.filter((s) => s.name !== '>Closed'));
-      const err = await failure(connectorWith().closeTicket!({ id: '184233' }, 'Resolved.'));
+      const err = await failure(
+        connectorWith().closeTicket!({ id: '184233' }, 'Resolved.', DELIVERY),
+      );
       expect(err.reason).toBe('invalid');
       expect(err.message).toContain('no active closed status named ">Closed"');
       expect(nock.isDone()).toBe(true);
@@ -478,7 +716,9 @@ describe('connectwise-manage connector', () => {
     it('does not take an open status with the closed name for the closed status', async () => {
       cw().get(`${API}/service/tickets/184233`).reply(200, ticketFixture);
       statusesReply(statusesFixture.map((s) => (s.id === 512 ? { ...s, closedStatus: false } : s)));
-      const err = await failure(connectorWith().closeTicket!({ id: '184233' }, 'Resolved.'));
+      const err = await failure(
+        connectorWith().closeTicket!({ id: '184233' }, 'Resolved.', DELIVERY),
+      );
       expect(err.reason).toBe('invalid');
       expect(nock.isDone()).toBe(true);
     });
@@ -492,49 +732,46 @@ describe('connectwise-manage connector', () => {
       cw().get(`${API}/service/tickets/184233`).reply(200, closedTicketFixture);
       statusesReply();
       cw().patch(`${API}/service/tickets/184233`, REOPEN).reply(200, ticketFixture);
+      notesReply([]);
       cw()
         .post(`${API}/service/tickets/184233/notes`, internalNote('Recurred.'))
         .reply(201, noteFixture);
-      await connectorWith().reopenTicket!({ id: '184233' }, 'Recurred.');
+      await connectorWith().reopenTicket!({ id: '184233' }, 'Recurred.', DELIVERY);
       expect(nock.isDone()).toBe(true);
     });
 
     it('only notes a ticket that is open (a retry after the status change)', async () => {
       cw().get(`${API}/service/tickets/184233`).reply(200, ticketFixture);
+      notesReply([]);
       cw()
         .post(`${API}/service/tickets/184233/notes`, internalNote('Recurred.'))
         .reply(201, noteFixture);
-      await connectorWith().reopenTicket!({ id: '184233' }, 'Recurred.');
+      await connectorWith().reopenTicket!({ id: '184233' }, 'Recurred.', DELIVERY);
+      expect(nock.isDone()).toBe(true);
+    });
+
+    it('does nothing more when retried after both the reopen and its note landed', async () => {
+      cw().get(`${API}/service/tickets/184233`).reply(200, ticketFixture);
+      notesReply([listedNote(0, { text: marked('Recurred.') })]);
+      await connectorWith().reopenTicket!({ id: '184233' }, 'Recurred.', DELIVERY);
       expect(nock.isDone()).toBe(true);
     });
 
     it('fails before writing when the board has no open status to reopen into', async () => {
       cw().get(`${API}/service/tickets/184233`).reply(200, closedTicketFixture);
       statusesReply(statusesFixture.map((s) => ({ ...s, defaultFlag: false })));
-      const err = await failure(connectorWith().reopenTicket!({ id: '184233' }, 'Recurred.'));
+      const err = await failure(
+        connectorWith().reopenTicket!({ id: '184233' }, 'Recurred.', DELIVERY),
+      );
       expect(err.reason).toBe('invalid');
       expect(err.message).toContain('no open status to reopen into');
       expect(nock.isDone()).toBe(true);
     });
   });
-
   // -------------------------------------------------------------------------------------------
   describe('pullDevices', () => {
     it('walks every page of companies and configurations and stops on a short page', async () => {
-      const page = (n: number) => ({ orderBy: 'id asc', page: String(n), pageSize: '2' });
-      cw()
-        .get(`${API}/company/companies`)
-        .query(page(1))
-        .reply(200, [company(0), company(1)]);
-      cw()
-        .get(`${API}/company/companies`)
-        .query(page(2))
-        .reply(200, [company(2)]);
-      cw()
-        .get(`${API}/company/configurations`)
-        .query(page(1))
-        .reply(200, [configuration(0), configuration(1)]);
-      cw().get(`${API}/company/configurations`).query(page(2)).reply(200, []);
+      arrangeDeviceWalk();
       const result = await connectorWith({ pageSize: 2 }).pullDevices!(null);
       expect(result.records.map((r) => r.dedupeKey)).toEqual([
         'company:250:2026-11-20T09:12:44Z',
@@ -637,29 +874,12 @@ describe('connectwise-manage connector', () => {
 
   // -------------------------------------------------------------------------------------------
   describe('pullTickets', () => {
-    const byId = (id: number) => ticketsFixture.find((t) => t.id === id)!;
-    const attached = (id: number, rows: unknown[], pageSize = '2') =>
-      cw()
-        .get(`${API}/service/tickets/${id}/configurations`)
-        .query({ page: '1', pageSize })
-        .reply(200, rows);
-    const ticketsQuery = (conditions: string) => ({
-      conditions,
-      orderBy: 'id asc',
-      page: '1',
-      pageSize: '2',
-    });
+    const byId = ticketById;
+    const attached = attachedReply;
 
     it('first pulls open and recently closed tickets page by page, with devices, then only changes', async () => {
       const connector = connectorWith({ pageSize: 2 });
-      const firstScope = '(closedFlag=false or lastUpdated > [2026-11-17T02:30:00Z])';
-
-      cw()
-        .get(`${API}/service/tickets`)
-        .query(ticketsQuery(`${firstScope} and id > 0`))
-        .reply(200, [byId(184101), byId(184233)]);
-      attached(184101, []);
-      attached(184233, ticketConfigurationsFixture);
+      arrangeTicketWalk();
       const first = await connector.pullTickets!(null);
       expect(first.more).toBe(true);
       expect(first.records.map((r) => r.dedupeKey)).toEqual([
@@ -667,11 +887,6 @@ describe('connectwise-manage connector', () => {
         'ticket:184233:2026-11-24T02:14:31Z:c5512',
       ]);
 
-      cw()
-        .get(`${API}/service/tickets`)
-        .query(ticketsQuery(`${firstScope} and id > 184233`))
-        .reply(200, [byId(184240)]);
-      attached(184240, []);
       const second = await connector.pullTickets!(first.cursor);
       expect(second.more).toBe(false);
       expect(second.records).toHaveLength(1);
@@ -681,10 +896,7 @@ describe('connectwise-manage connector', () => {
         high: '2026-11-24T02:20:02.000Z',
       });
 
-      cw()
-        .get(`${API}/service/tickets`)
-        .query(ticketsQuery('lastUpdated > [2026-11-24T02:10:02Z] and id > 0'))
-        .reply(200, []);
+      ticketsReply('lastUpdated > [2026-11-24T02:10:02Z] and id > 0', []);
       const third = await connector.pullTickets!(second.cursor);
       expect(third.records).toEqual([]);
       expect(third.more).toBe(false);
@@ -730,14 +942,17 @@ describe('connectwise-manage connector', () => {
 
   // -------------------------------------------------------------------------------------------
   describe('transport failures', () => {
-    const noteCall = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+    /** The marker is not there yet; the note itself fails. */
+    const noteCall = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      notesReply([]);
       cw()
         .post(`${API}/service/tickets/184233/notes`, internalNote('x'))
         .reply(status, body as nock.Body, headers);
+    };
 
     it('treats 401 as auth, naming neither the private key nor the clientId', async () => {
       noteCall(401, error401);
-      const err = await failure(connectorWith().noteTicket!({ id: '184233' }, 'x'));
+      const err = await failure(connectorWith().noteTicket!({ id: '184233' }, 'x', DELIVERY));
       expect([err.reason, err.retryable]).toEqual(['auth', false]);
       expect(err.message).not.toContain(PRIVATE_KEY);
       expect(err.message).not.toContain(CLIENT_ID);
@@ -747,7 +962,7 @@ describe('connectwise-manage connector', () => {
 
     it('honours Retry-After on 429', async () => {
       noteCall(429, error429, { 'Retry-After': '30' });
-      const err = await failure(connectorWith().noteTicket!({ id: '184233' }, 'x'));
+      const err = await failure(connectorWith().noteTicket!({ id: '184233' }, 'x', DELIVERY));
       expect([err.reason, err.retryable, err.retryAfterMs]).toEqual(['rate-limited', true, 30000]);
       expect(nock.isDone()).toBe(true);
     });
@@ -757,33 +972,34 @@ describe('connectwise-manage connector', () => {
       [502, '<html>Bad gateway</html>'],
     ])('treats %s as unavailable and retryable', async (status, body) => {
       noteCall(status, body);
-      const err = await failure(connectorWith().noteTicket!({ id: '184233' }, 'x'));
+      const err = await failure(connectorWith().noteTicket!({ id: '184233' }, 'x', DELIVERY));
       expect([err.reason, err.retryable]).toEqual(['unavailable', true]);
       expect(nock.isDone()).toBe(true);
     });
 
     it('treats 409 (record in use) as retryable', async () => {
       noteCall(409, error409);
-      const err = await failure(connectorWith().noteTicket!({ id: '184233' }, 'x'));
+      const err = await failure(connectorWith().noteTicket!({ id: '184233' }, 'x', DELIVERY));
       expect([err.reason, err.retryable]).toEqual(['unavailable', true]);
       expect(nock.isDone()).toBe(true);
     });
 
     it('treats 403 as denied', async () => {
       noteCall(403, error403);
-      const err = await failure(connectorWith().noteTicket!({ id: '184233' }, 'x'));
+      const err = await failure(connectorWith().noteTicket!({ id: '184233' }, 'x', DELIVERY));
       expect([err.reason, err.retryable]).toEqual(['denied', false]);
       expect(nock.isDone()).toBe(true);
     });
 
     it('gives up on a call slower than the HTTP timeout, as retryable', async () => {
+      notesReply([]);
       cw()
         .post(`${API}/service/tickets/184233/notes`, internalNote('x'))
         .delay(1000)
         .reply(201, noteFixture);
       const ctx = { ...makeContext(fixture), http: createHttp({ timeoutMs: 100 }) };
       const err = await failure(
-        connectwiseManageConnector.create(ctx).noteTicket!({ id: '184233' }, 'x'),
+        connectwiseManageConnector.create(ctx).noteTicket!({ id: '184233' }, 'x', DELIVERY),
       );
       expect([err.reason, err.retryable]).toEqual(['unavailable', true]);
       expect(err.message).toContain('timed out');
@@ -824,11 +1040,12 @@ describe('connectwise-manage connector', () => {
     });
 
     it('talks to an on-premise host and codebase as configured', async () => {
+      notesReply([], DELIVERY.marker, 'https://psa.example.com', '/v2025_1/apis/3.0');
       cw('https://psa.example.com')
         .post('/v2025_1/apis/3.0/service/tickets/184233/notes', internalNote('x'))
         .reply(201, noteFixture);
       const connector = connectorWith({ site: 'psa.example.com', codebase: 'v2025_1/' });
-      await connector.noteTicket!({ id: '184233' }, 'x');
+      await connector.noteTicket!({ id: '184233' }, 'x', DELIVERY);
       expect(nock.isDone()).toBe(true);
     });
   });

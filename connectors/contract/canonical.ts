@@ -86,6 +86,11 @@ export interface HealthSeen extends EventBase {
   type: 'health';
   /** Default 'monitoring'. */
   origin?: HealthOrigin;
+  /**
+   * True when the source already reported this problem as over when it was read (e.g. a
+   * first sync reading the last day): Switchboard records it but notes and tickets nothing.
+   */
+  history?: boolean;
   device: DeviceRef;
   kind: HealthKind;
   /** Service or check name, when the event is about one. */

@@ -11,9 +11,20 @@ export class ConnectorError extends Error {
     readonly reason: ConnectorErrorReason,
     readonly retryable: boolean,
     readonly retryAfterMs?: number,
+    /** Not a failure: the action cannot go yet and is retried without spending an attempt. */
+    readonly waiting = false,
   ) {
     super(message);
     this.name = 'ConnectorError';
+  }
+
+  /**
+   * The action has to wait for something Switchboard does not know yet (a company mapping the
+   * next poll will read, the ticket an earlier message creates). It is retried after
+   * `retryAfterMs` and never dead-lettered for it (until the outbox's waiting limit).
+   */
+  static waiting(message: string, retryAfterMs = 60_000): ConnectorError {
+    return new ConnectorError(message, 'not-found', true, retryAfterMs, true);
   }
 
   static auth(message: string): ConnectorError {

@@ -1,19 +1,14 @@
-import type { CapabilityReport, CapabilityStatus } from '../contract/connector';
-import { ConnectorError } from '../contract/connector-error';
+import type { CapabilityReport } from '../contract/connector';
+import { probe } from '../shared/probe';
 import type { NinjaOneClient } from './ninjaone.client';
 import type { NinjaOneSettings } from './ninjaone.settings';
 
-type Entry = { status: CapabilityStatus; detail?: string };
-
-async function probe(call: () => Promise<unknown>): Promise<Entry> {
-  try {
+/** A probe of one read: that it answers is all that counts. */
+const reads =
+  (call: () => Promise<unknown>): (() => Promise<void>) =>
+  async () => {
     await call();
-    return { status: 'ok' };
-  } catch (err) {
-    if (!(err instanceof ConnectorError)) throw err;
-    return { status: err.reason === 'denied' ? 'denied' : 'error', detail: err.message };
-  }
-}
+  };
 
 /**
  * One smallest read per declared read capability. Rollback is judged by its settings only:
@@ -26,10 +21,12 @@ export async function checkNinjaOne(
 ): Promise<CapabilityReport> {
   const one = { pageSize: 1 };
   const report: CapabilityReport = {
-    devices: await probe(() => client.listPage('/v2/organizations', one)),
-    patches: await probe(() => client.queryPage('/v2/queries/os-patches', one)),
-    health: await probe(() => client.activitiesPage('/v2/activities', { class: 'DEVICE', ...one })),
-    services: await probe(() => client.queryPage('/v2/queries/windows-services', one)),
+    devices: await probe(reads(() => client.listPage('/v2/organizations', one))),
+    patches: await probe(reads(() => client.queryPage('/v2/queries/os-patches', one))),
+    health: await probe(
+      reads(() => client.activitiesPage('/v2/activities', { class: 'DEVICE', ...one })),
+    ),
+    services: await probe(reads(() => client.queryPage('/v2/queries/windows-services', one))),
   };
   report.webhooks = webhookSecret
     ? { status: 'ok' }

@@ -112,6 +112,79 @@ function api(token: string, host = BASE) {
   return nock(host, { reqheaders: { authorization: `Bearer ${token}` } });
 }
 
+// ---- whole walks, shared by the contract suite and the pull tests below ----
+
+/** pullDevices from the start with pageSize 2: organizations, then devices over two pages. */
+function arrangeDeviceWalk() {
+  tokenEndpoint(APP_FORM, ['tok-app-1']);
+  const ninja = api('tok-app-1');
+  ninja.get('/v2/organizations').query({ pageSize: '2' }).reply(200, organizationsFixture);
+  ninja.get('/v2/organizations').query({ pageSize: '2', after: '15' }).reply(200, []);
+  ninja.get('/v2/devices-detailed').query({ pageSize: '2' }).reply(200, devicesFixture);
+  ninja
+    .get('/v2/devices-detailed')
+    .query({ pageSize: '2', after: '1043' })
+    .reply(200, [device({ id: 1050, systemName: 'FRONTDESK-02' })]);
+}
+
+/** A version suffix the test does not spell out: `<type>:<id>:<version>`. */
+const versioned = (type: string, id: number) =>
+  expect.stringMatching(new RegExp(`^${type}:${id}:[^:]+$`));
+
+/** pullPatches' first round: a week of installs back from `now`, then the pending report. */
+function arrangePatchWalk(now: string) {
+  const since = epoch(now) - 7 * 86_400;
+  tokenEndpoint(APP_FORM, ['tok-app-1']);
+  const ninja = api('tok-app-1');
+  const installsCursor = installsFixture.cursor.name;
+  const pendingCursor = pendingFixture.cursor.name;
+  ninja
+    .get('/v2/queries/os-patch-installs')
+    .query({ pageSize: '2', installedAfter: String(since) })
+    .reply(200, installsFixture);
+  ninja
+    .get('/v2/queries/os-patch-installs')
+    .query({ pageSize: '2', cursor: installsCursor })
+    .reply(200, report([], installsCursor));
+  ninja.get('/v2/queries/os-patches').query({ pageSize: '2' }).reply(200, pendingFixture);
+  ninja
+    .get('/v2/queries/os-patches')
+    .query({ pageSize: '2', cursor: pendingCursor })
+    .reply(200, report([], pendingCursor));
+}
+
+const PATCH_WALK_KEYS = [
+  'os-patch-install:0e9a1f7c-3d52-4c6b-8f0e-7a2b9d4c1e60',
+  'os-patch-install:7c4b0e2d-91aa-4e37-b5d8-26f1c0a9e3b4',
+  'os-patch:1042:5f0d8a4e-2b7c-4c1d-9a8e-0c1f6e2b7a31:approved',
+  'os-patch:1042:b61e2d90-7f3a-4f55-8c26-1d4e9b0a7c52:pending',
+];
+
+/**
+ * pullHealth from floor 88412230: the newest page (newerThan), then back with olderThan until
+ * the floor activity shows up.
+ */
+function arrangeHealthWalk() {
+  tokenEndpoint(APP_FORM, ['tok-app-1']);
+  const ninja = api('tok-app-1');
+  const reboot = activity({ id: 88412300, activityType: 'SYSTEM', statusCode: 'SYSTEM_REBOOTED' });
+  const stopped = activity({
+    id: 88412290,
+    activityType: 'SYSTEM',
+    statusCode: 'WINDOWS_SERVICE_STOPPED',
+    subject: 'MSSQLSERVER',
+  });
+  const condition = activity({ id: 88412250, activityType: 'CONDITION', statusCode: 'TRIGGERED' });
+  ninja
+    .get('/v2/activities')
+    .query({ class: 'DEVICE', pageSize: '2', newerThan: '88412230' })
+    .reply(200, activities([reboot, stopped]));
+  ninja
+    .get('/v2/activities')
+    .query({ class: 'DEVICE', pageSize: '2', olderThan: '88412290' })
+    .reply(200, activities([condition, activity()]));
+}
+
 const fixture: ContractFixture<NinjaOneSettings> = {
   definition: ninjaoneConnector,
   validSettings: VALID_SETTINGS,
@@ -133,6 +206,25 @@ const fixture: ContractFixture<NinjaOneSettings> = {
         .reply(status, JSON.stringify(body), headers);
     },
     act: (connector) => connector.pullDevices!(null),
+  },
+  pulls: {
+    devices: {
+      arrange: arrangeDeviceWalk,
+      keys: [
+        versioned('organization', 12),
+        versioned('organization', 15),
+        versioned('device', 1042),
+        versioned('device', 1043),
+        versioned('device', 1050),
+      ],
+    },
+    // The suite's clock is makeContext's: 2026-11-24T02:30:00Z.
+    patches: { arrange: () => arrangePatchWalk('2026-11-24T02:30:00Z'), keys: PATCH_WALK_KEYS },
+    health: {
+      arrange: arrangeHealthWalk,
+      from: '{"floorId":88412230}',
+      keys: ['activity:88412300', 'activity:88412290', 'activity:88412250'],
+    },
   },
 };
 
@@ -350,15 +442,7 @@ describe('NinjaOne transport', () => {
 
 describe('NinjaOne pullDevices', () => {
   it('walks organizations then devices-detailed page by page with after ids, and stops', async () => {
-    tokenEndpoint(APP_FORM, ['tok-app-1']);
-    const ninja = api('tok-app-1');
-    ninja.get('/v2/organizations').query({ pageSize: '2' }).reply(200, organizationsFixture);
-    ninja.get('/v2/organizations').query({ pageSize: '2', after: '15' }).reply(200, []);
-    ninja.get('/v2/devices-detailed').query({ pageSize: '2' }).reply(200, devicesFixture);
-    ninja
-      .get('/v2/devices-detailed')
-      .query({ pageSize: '2', after: '1043' })
-      .reply(200, [device({ id: 1050, systemName: 'FRONTDESK-02' })]);
+    arrangeDeviceWalk();
     const connector = connect();
     const pages = await pullAll((c) => connector.pullDevices(c));
     expect(pages.map((p) => [p.cursor, p.more])).toEqual([
@@ -433,35 +517,14 @@ describe('NinjaOne pullPatches', () => {
   const firstSince = epoch('2024-11-24T02:30:00Z') - 7 * 86_400;
 
   it('reads a week of install history, then the pending report, following report cursors to the empty page', async () => {
-    tokenEndpoint(APP_FORM, ['tok-app-1']);
-    const ninja = api('tok-app-1');
-    const installsCursor = installsFixture.cursor.name;
-    const pendingCursor = pendingFixture.cursor.name;
-    ninja
-      .get('/v2/queries/os-patch-installs')
-      .query({ pageSize: '2', installedAfter: String(firstSince) })
-      .reply(200, installsFixture);
-    ninja
-      .get('/v2/queries/os-patch-installs')
-      .query({ pageSize: '2', cursor: installsCursor })
-      .reply(200, report([], installsCursor));
-    ninja.get('/v2/queries/os-patches').query({ pageSize: '2' }).reply(200, pendingFixture);
-    ninja
-      .get('/v2/queries/os-patches')
-      .query({ pageSize: '2', cursor: pendingCursor })
-      .reply(200, report([], pendingCursor));
+    arrangePatchWalk('2024-11-24T02:30:00Z');
     const connector = connect({ clock });
     const pages = await pullAll((c) => connector.pullPatches(c));
     // The next round re-reads from 6 h before the newest install seen (1732321590).
     const watermark = 1732321590 - 6 * 3600;
     expect(pages.map((p) => p.more)).toEqual([true, true, true, false]);
     expect(pages[3].cursor).toBe(`{"stream":"installs","since":${watermark}}`);
-    expect(recordsOf(pages).map((r) => r.dedupeKey)).toEqual([
-      'os-patch-install:0e9a1f7c-3d52-4c6b-8f0e-7a2b9d4c1e60',
-      'os-patch-install:7c4b0e2d-91aa-4e37-b5d8-26f1c0a9e3b4',
-      'os-patch:1042:5f0d8a4e-2b7c-4c1d-9a8e-0c1f6e2b7a31:approved',
-      'os-patch:1042:b61e2d90-7f3a-4f55-8c26-1d4e9b0a7c52:pending',
-    ]);
+    expect(recordsOf(pages).map((r) => r.dedupeKey)).toEqual(PATCH_WALK_KEYS);
     expect(nock.isDone()).toBe(true);
   });
 
@@ -554,32 +617,8 @@ describe('NinjaOne pullHealth (activities)', () => {
   });
 
   it('continues with newerThan, walks a burst back with olderThan to the floor, then stops', async () => {
-    tokenEndpoint(APP_FORM, ['tok-app-1']);
+    arrangeHealthWalk();
     const ninja = api('tok-app-1');
-    const reboot = activity({
-      id: 88412300,
-      activityType: 'SYSTEM',
-      statusCode: 'SYSTEM_REBOOTED',
-    });
-    const stopped = activity({
-      id: 88412290,
-      activityType: 'SYSTEM',
-      statusCode: 'WINDOWS_SERVICE_STOPPED',
-      subject: 'MSSQLSERVER',
-    });
-    const condition = activity({
-      id: 88412250,
-      activityType: 'CONDITION',
-      statusCode: 'TRIGGERED',
-    });
-    ninja
-      .get('/v2/activities')
-      .query({ class: 'DEVICE', pageSize: '2', newerThan: '88412230' })
-      .reply(200, activities([reboot, stopped]));
-    ninja
-      .get('/v2/activities')
-      .query({ class: 'DEVICE', pageSize: '2', olderThan: '88412290' })
-      .reply(200, activities([condition, activity()]));
     ninja
       .get('/v2/activities')
       .query({ class: 'DEVICE', pageSize: '2', newerThan: '88412300' })

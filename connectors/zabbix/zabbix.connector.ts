@@ -1,6 +1,5 @@
 import type {
   CapabilityReport,
-  CapabilityStatus,
   Connector,
   ConnectorContext,
   ExternalRef,
@@ -11,6 +10,7 @@ import type {
 } from '../contract/connector';
 import type { CanonicalEvent } from '../contract/canonical';
 import { ConnectorError } from '../contract/connector-error';
+import { probe } from '../shared/probe';
 import { pushAlertNote } from './zabbix.actions';
 import { ZabbixClient } from './zabbix.client';
 import { groupMapping, type GroupMapping } from './zabbix.group-mapping';
@@ -20,20 +20,6 @@ import type { ZabbixSettings } from './zabbix.settings';
 import type { ZabbixWebhookBody } from './zabbix.types';
 import { isEventRecord, isHost, isHostGroup } from './zabbix.validate';
 import { handleZabbixWebhook, WEBHOOK_RECORD, webhookProblems } from './zabbix.webhook';
-
-type Probe = { status: CapabilityStatus; detail?: string };
-
-async function probe(call: () => Promise<unknown>): Promise<Probe> {
-  try {
-    await call();
-    return { status: 'ok' };
-  } catch (err) {
-    const e =
-      err instanceof ConnectorError ? err : new ConnectorError(String(err), 'invalid', false);
-    const denied = e.reason === 'auth' || e.reason === 'denied';
-    return { status: denied ? 'denied' : 'error', detail: e.message };
-  }
-}
 
 export class ZabbixConnector implements Connector {
   private readonly client: ZabbixClient;
@@ -48,12 +34,12 @@ export class ZabbixConnector implements Connector {
 
   /** Read probes per capability; write rights (acknowledge) only show on first use. */
   async check(): Promise<CapabilityReport> {
-    const devices = await probe(() =>
-      this.client.call('host.get', { output: ['hostid'], limit: 1 }),
-    );
-    const health = await probe(() =>
-      this.client.call('event.get', { output: ['eventid'], source: 0, object: 0, limit: 1 }),
-    );
+    const devices = await probe(async () => {
+      await this.client.call('host.get', { output: ['hostid'], limit: 1 });
+    });
+    const health = await probe(async () => {
+      await this.client.call('event.get', { output: ['eventid'], source: 0, object: 0, limit: 1 });
+    });
     return {
       devices,
       health,

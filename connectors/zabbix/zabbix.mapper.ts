@@ -90,6 +90,9 @@ function healthKind(facts: HealthFacts, serviceTags: string[], problem: boolean)
   return { kind, subject: target.target === 'device' ? undefined : target.subject };
 }
 
+/** A Zabbix id other than the "0" that stands for none. */
+const isId = (v: unknown): v is string => typeof v === 'string' && /^[1-9]\d*$/.test(v);
+
 export function toHealthFromEvent(record: ZabbixEventRecord, serviceTags: string[]): HealthSeen[] {
   const { event } = record;
   const host = event.hosts?.[0];
@@ -107,7 +110,8 @@ export function toHealthFromEvent(record: ZabbixEventRecord, serviceTags: string
     problemId: problem ? event.eventid : undefined,
     message: event.name,
   };
-  if (problem) return [base];
+  // A problem that names its OK event was already over when we read it: history, not news.
+  if (problem) return [isId(event.r_eventid) ? { ...base, history: true } : base];
   // A recovery closes one problem, or several in "multiple" problem generation mode.
   const closed = record.problemEventIds ?? [];
   return closed.length === 0 ? [base] : closed.map((id) => ({ ...base, problemId: id }));

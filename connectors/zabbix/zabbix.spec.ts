@@ -171,6 +171,67 @@ async function walk(pull: (cursor: string | null) => Promise<Page>, cursor: stri
   throw new Error('the pull never stopped');
 }
 
+// ---------------------------------------------------------------- whole walks
+
+const GROUPS = result<{ groupid: string }[]>('hostgroup.get.json');
+const HOSTS = result<{ hostid: string }[]>('host.get.json');
+const TRIGGERS = result<{ triggerid: string }[]>('trigger.get.json');
+
+/** pullDevices with pageSize 1 from the start: groups and the first host, then the second. */
+function arrangeDeviceWalk() {
+  version();
+  rpc(
+    {
+      method: 'hostgroup.get',
+      params: { output: ['groupid', 'name'], sortfield: 'groupid' },
+      auth: TOKEN,
+    },
+    load('hostgroup.get.json'),
+  );
+  rpc(
+    { method: 'host.get', params: { output: ['hostid'], sortfield: 'hostid' }, auth: TOKEN },
+    load('host.get.ids.json'),
+    200,
+    {},
+    { times: 2 },
+  );
+  rpc({ method: 'host.get', params: HOST_PARAMS(['10084']), auth: TOKEN }, envelope([HOSTS[0]]));
+  rpc({ method: 'host.get', params: HOST_PARAMS(['10564']), auth: TOKEN }, envelope([HOSTS[1]]));
+}
+
+const DEVICE_WALK_KEYS = [
+  ...GROUPS.map((g) => expect.stringMatching(new RegExp(`^hostgroup:${g.groupid}:[0-9a-f]{16}$`))),
+  expect.stringMatching(/^host:10084:[0-9a-f]{16}$/),
+  expect.stringMatching(/^host:10564:[0-9a-f]{16}$/),
+];
+
+function replayEventPage(from: string, events: ZabbixEvent[], limit = 500) {
+  rpc(
+    { method: 'event.get', params: eventParams({ eventid_from: from }, limit), auth: TOKEN },
+    envelope(events),
+  );
+}
+
+/** pullHealth with pageSize 2 after event 17: two full pages of event.get.json, then none. */
+function arrangeHealthWalk() {
+  version();
+  replayEventPage('18', [eventById('18'), eventById('20')], 2);
+  rpc(
+    { method: 'trigger.get', params: triggerParams(['23133', '22391']), auth: TOKEN },
+    envelope(TRIGGERS.slice(0, 1)),
+  );
+  replayEventPage('21', [eventById('29'), eventById('30')], 2);
+  rpc(
+    { method: 'trigger.get', params: triggerParams(['23138']), auth: TOKEN },
+    envelope(TRIGGERS.slice(1)),
+  );
+  rpc(
+    { method: 'event.get', params: closedParams('23138', '30', 21), auth: TOKEN },
+    load('event.get.closed.json'),
+  );
+  replayEventPage('31', [], 2);
+}
+
 // ---------------------------------------------------------------- contract
 
 const fixture: ContractFixture<ZabbixSettings> = {
@@ -186,6 +247,19 @@ const fixture: ContractFixture<ZabbixSettings> = {
     arrange: (status, headers, body) =>
       rpc({ method: 'apiinfo.version', params: [] }, body, status, headers),
     act: (c) => c.pullDevices!(null),
+  },
+  pulls: {
+    devices: {
+      arrange: arrangeDeviceWalk,
+      keys: DEVICE_WALK_KEYS,
+      settings: { ...tokenSettings, pageSize: 1 },
+    },
+    health: {
+      arrange: arrangeHealthWalk,
+      from: '17',
+      keys: ['event:18', 'event:20', 'event:29', 'event:30'],
+      settings: { ...tokenSettings, pageSize: 2 },
+    },
   },
 };
 
@@ -507,28 +581,10 @@ describe('zabbix JSON-RPC transport', () => {
 // ---------------------------------------------------------------- pullDevices
 
 describe('zabbix pullDevices', () => {
-  const groups = result<unknown[]>('hostgroup.get.json');
-  const hosts = result<{ hostid: string }[]>('host.get.json');
-
+  const groups: unknown[] = GROUPS;
+  const hosts = HOSTS;
   it('walks host groups and then hosts page by page to the end, then starts over', async () => {
-    version();
-    rpc(
-      {
-        method: 'hostgroup.get',
-        params: { output: ['groupid', 'name'], sortfield: 'groupid' },
-        auth: TOKEN,
-      },
-      load('hostgroup.get.json'),
-    );
-    rpc(
-      { method: 'host.get', params: { output: ['hostid'], sortfield: 'hostid' }, auth: TOKEN },
-      load('host.get.ids.json'),
-      200,
-      {},
-      { times: 2 },
-    );
-    rpc({ method: 'host.get', params: HOST_PARAMS(['10084']), auth: TOKEN }, envelope([hosts[0]]));
-    rpc({ method: 'host.get', params: HOST_PARAMS(['10564']), auth: TOKEN }, envelope([hosts[1]]));
+    arrangeDeviceWalk();
     const c = connector({ ...tokenSettings, pageSize: 1 });
     const { pages, cursor } = await walk((k) => c.pullDevices!(k), null);
     expect(pages.map((p) => [p.records.length, p.cursor, p.more])).toEqual([
@@ -621,14 +677,6 @@ describe('zabbix pullDevices', () => {
 // ---------------------------------------------------------------- pullHealth
 
 describe('zabbix pullHealth', () => {
-  function replayEventPage(from: string, events: ZabbixEvent[], limit = 500) {
-    rpc(
-      { method: 'event.get', params: eventParams({ eventid_from: from }, limit), auth: TOKEN },
-      envelope(events),
-    );
-  }
-  const triggers = result<{ triggerid: string }[]>('trigger.get.json');
-
   it('reads events after the cursor with item keys and the problems each recovery closed', async () => {
     version();
     replayEventPage('18', EVENTS);
@@ -672,22 +720,7 @@ describe('zabbix pullHealth', () => {
   });
 
   it('pages by event id to the end', async () => {
-    version();
-    replayEventPage('18', [eventById('18'), eventById('20')], 2);
-    rpc(
-      { method: 'trigger.get', params: triggerParams(['23133', '22391']), auth: TOKEN },
-      envelope(triggers.slice(0, 1)),
-    );
-    replayEventPage('21', [eventById('29'), eventById('30')], 2);
-    rpc(
-      { method: 'trigger.get', params: triggerParams(['23138']), auth: TOKEN },
-      envelope(triggers.slice(1)),
-    );
-    rpc(
-      { method: 'event.get', params: closedParams('23138', '30', 21), auth: TOKEN },
-      load('event.get.closed.json'),
-    );
-    replayEventPage('31', [], 2);
+    arrangeHealthWalk();
     const c = connector({ ...tokenSettings, pageSize: 2 });
     const { pages, cursor } = await walk((k) => c.pullHealth!(k), '17');
     expect(pages.map((p) => [p.records.length, p.cursor, p.more])).toEqual([
@@ -740,6 +773,17 @@ describe('zabbix pullHealth', () => {
         occurredAt: new Date(1795520512 * 1000 + 484),
       }),
     ]);
+  });
+
+  it('marks a problem that was already over when read (it names its OK event) as history', () => {
+    const c = connector();
+    // Problem 29 names OK event 30: a first sync reading the last day must not page anyone.
+    expect(c.normalize(eventRecord('29'))).toEqual([
+      expect.objectContaining({ problemId: '29', history: true }),
+    ]);
+    // Problem 20 is still open ("0"): news.
+    const [open] = c.normalize(eventRecord('20', { itemKeys: ['zabbix[host,agent,available]'] }));
+    expect(open).not.toHaveProperty('history');
   });
 
   it('emits one recovery per problem closed, or one without a problem id when none was found', () => {

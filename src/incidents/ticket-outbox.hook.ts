@@ -6,6 +6,7 @@ import type { OutboxMessage } from '../outbox/entities/outbox-message.entity';
 import type { OutboxCommand } from '../outbox/outbox-command';
 import type { OutboxHook } from '../outbox/outbox-hooks';
 import { OutboxService } from '../outbox/outbox.service';
+import { RoutingService } from '../connector-instances/routing.service';
 import { TicketLink } from './entities/ticket-link.entity';
 
 type Payload = Record<string, unknown>;
@@ -17,13 +18,17 @@ type Payload = Record<string, unknown>;
  */
 @Injectable()
 export class TicketOutboxHook implements OutboxHook, OnModuleInit {
-  constructor(private readonly outbox: OutboxService) {}
+  constructor(
+    private readonly outbox: OutboxService,
+    private readonly routing: RoutingService,
+  ) {}
 
   onModuleInit(): void {
     this.outbox.useHook(this);
   }
 
   async prepare(m: EntityManager, command: OutboxCommand): Promise<OutboxCommand | null> {
+    if (command.action === 'upsertTicket') return this.withKnownIds(m, command);
     if (
       command.action !== 'noteTicket' &&
       command.action !== 'closeTicket' &&
@@ -34,9 +39,44 @@ export class TicketOutboxHook implements OutboxHook, OnModuleInit {
     const link = await m.getRepository(TicketLink).findOneBy({ id: ticketLinkId });
     if (!link) throw ConnectorError.invalid(`ticket link ${ticketLinkId} no longer exists`);
     if (!link.externalId)
-      throw new ConnectorError('the ticket has not been created yet', 'unavailable', true);
+      throw ConnectorError.waiting('the ticket has not been created yet', 5_000);
     const target: ExternalRef = { id: link.externalId };
     return { ...command, payload: { ...command.payload, target } } as OutboxCommand;
+  }
+
+  /**
+   * A ticket drafted before the helpdesk's companies or configurations were read carries no
+   * ids for them: what has been mapped since is filled in at each try, so a retry finds them.
+   */
+  private async withKnownIds(
+    m: EntityManager,
+    command: Extract<OutboxCommand, { action: 'upsertTicket' }>,
+  ): Promise<OutboxCommand | null> {
+    const { draft, ticketLinkId } = command.payload;
+    if (draft.client?.externalId && (!draft.device || draft.device.externalId)) return null;
+    const [row]: { instance_id: string; client_id: string | null; device_id: string | null }[] =
+      await m.query(
+        `SELECT l.instance_id, i.client_id, i.device_id FROM ticket_link l
+           JOIN incident i ON i.id = l.incident_id WHERE l.id = $1`,
+        [ticketLinkId],
+      );
+    if (!row) return null;
+    const ids = await this.routing.externalIds(m, row.instance_id, row.client_id, row.device_id);
+    return {
+      ...command,
+      payload: {
+        ...command.payload,
+        draft: {
+          ...draft,
+          ...(draft.client
+            ? { client: { ...draft.client, externalId: draft.client.externalId ?? ids.client } }
+            : {}),
+          ...(draft.device
+            ? { device: { ...draft.device, externalId: draft.device.externalId ?? ids.device } }
+            : {}),
+        },
+      },
+    };
   }
 
   async delivered(m: EntityManager, message: OutboxMessage, result: Payload | null): Promise<void> {

@@ -76,6 +76,7 @@ export async function recordEvents(
         severity: e.severity ?? null,
         problemId: e.problemId ?? null,
         origin: e.origin ?? 'monitoring',
+        history: e.history ?? false,
         occurredAt: e.occurredAt,
       });
       const saved = await m.getRepository(HealthEvent).save(row);

@@ -16,6 +16,8 @@ import { OutboxService } from './outbox.service';
 import { nextDelayMs } from './retry-policy';
 
 const BATCH = 20;
+/** A message that waits (not fails) this long is dead-lettered, with what it waited for. */
+const MAX_WAIT_MS = 24 * 3_600_000;
 
 type Result = Record<string, unknown> | null;
 
@@ -191,21 +193,30 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
 
   private async failed(message: OutboxMessage, err: unknown): Promise<void> {
     const { error, bug } = classifyDeliveryError(err);
-    const dead = !error.retryable || message.attempts >= message.maxAttempts;
+    // Waiting (a mapping not read yet, an earlier message first) and a vendor's rate limit are
+    // not failures: they are retried when asked, without spending an attempt, up to a limit.
+    const patient = error.waiting || error.reason === 'rate-limited';
+    const waitedTooLong = Date.now() - new Date(message.createdAt).getTime() > MAX_WAIT_MS;
+    const dead =
+      !error.retryable || (patient ? waitedTooLong : message.attempts >= message.maxAttempts);
+    const attempts = patient ? message.attempts - 1 : message.attempts;
     const delay = nextDelayMs(
       {
         baseDelayMs: this.config.env.OUTBOX_BASE_DELAY_MS,
         maxDelayMs: this.config.env.OUTBOX_MAX_DELAY_MS,
       },
-      message.attempts,
+      Math.max(attempts, 1),
       error.retryAfterMs,
     );
     await this.ds.getRepository(OutboxMessage).update(
       { id: message.id, leaseOwner: this.config.replicaId },
       {
         status: dead ? 'dead' : 'pending',
+        attempts,
         nextAttemptAt: new Date(Date.now() + (dead ? 0 : delay)),
-        lastError: `${error.reason}: ${error.message}`.slice(0, 1000),
+        lastError: `${error.waiting ? 'waiting' : error.reason}: ${error.message}${
+          dead && patient ? ` (still waiting after ${MAX_WAIT_MS / 3_600_000} h)` : ''
+        }`.slice(0, 1000),
         updatedAt: new Date(),
         leaseOwner: null,
         leaseUntil: null,

@@ -314,4 +314,26 @@ describe('correlation situations', () => {
     await eventually(async () => related.notes.some((n) => n.includes('mentions FILESRV-9')));
     expect(unrelated.notes).toEqual([]);
   });
+
+  it('records a problem that was already over when read as history: no incident, no note', async () => {
+    await monitor({
+      problemId: 'OLD-1',
+      status: 'problem',
+      at: ago(600),
+      client: 'History Co',
+      host: 'OLD-SRV',
+      service: 'W3SVC',
+      history: true,
+    });
+    await settle();
+    const [{ n }] = await t.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM incident i JOIN device d ON d.id = i.device_id WHERE d.display_name = 'OLD-SRV'`,
+    );
+    expect(n).toBe(0);
+    const kinds = await t.db.dataSource.query(
+      `SELECT t.kind FROM device_timeline t JOIN device d ON d.id = t.device_id WHERE d.display_name = 'OLD-SRV'`,
+    );
+    expect(kinds).toEqual([{ kind: 'history' }]);
+    expect(vendor.notes.filter((x) => x.problemId === 'OLD-1')).toEqual([]);
+  });
 });

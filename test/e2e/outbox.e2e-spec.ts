@@ -116,6 +116,23 @@ describe('outbox delivery', () => {
     ).toBe(true);
   });
 
+  it('does not spend attempts on rate limits: five 429s, then delivered on its first real try', async () => {
+    script = [1, 2, 3, 4, 5].map(() => () => ({
+      status: 429,
+      headers: { 'Retry-After': '0' },
+      body: { error: 'slow down' },
+    }));
+    const id = await enqueue('rate-limited');
+    const delivered = await eventually(
+      async () => ((await message(id)).status === 'delivered' ? message(id) : null),
+      10_000,
+    );
+    const mine = vendor.requests.filter((r) => r.body.includes('note rate-limited'));
+    // Maximum attempts is 3 here: the limit was never reached, since a 429 is no failure.
+    expect(mine).toHaveLength(6);
+    expect(delivered.attempts).toBe(1);
+  });
+
   it('dead-letters after the maximum attempts, and the API can retry it', async () => {
     script = [1, 2, 3].map(() => () => ({ status: 502, body: {} }));
     const id = await enqueue('dead');

@@ -3,6 +3,7 @@ import type {
   Connector,
   ConnectorContext,
   ConnectorDefinition,
+  DeliveryMarker,
   ExternalRef,
   InboundRequest,
   Page,
@@ -52,6 +53,8 @@ export interface FakeProblem {
   client: string;
   host: string;
   service?: string;
+  /** The monitor says it was already over when read. */
+  history?: boolean;
 }
 
 class FakeMonitor extends FakeTool {
@@ -82,6 +85,7 @@ class FakeMonitor extends FakeTool {
         occurredAt: new Date(p.at),
         client: { name: p.client },
         device: { hostname: p.host },
+        ...(p.history ? { history: true } : {}),
       },
     ];
   }
@@ -103,6 +107,11 @@ export interface FakeTicket {
   closedBy?: string;
 }
 
+/** The note text as the fake helpdesk stores it: the delivery marker on its own last line. */
+export function marked(text: string, { marker }: DeliveryMarker): string {
+  return `${text}\n\n[${marker}]`;
+}
+
 class FakeHelpdesk extends FakeTool {
   async upsertTicket(draft: TicketDraft): Promise<ExternalRef> {
     const found = await this.call<FakeTicket[]>(
@@ -119,14 +128,25 @@ class FakeHelpdesk extends FakeTool {
     });
     return { id: made.id };
   }
-  async noteTicket(target: ExternalRef, text: string): Promise<void> {
-    await this.call('POST', `/psa/tickets/${target.id}/notes`, { text });
+  /**
+   * Notes once per delivery, as a real helpdesk connector does: the marker is the note's last
+   * line, and the ticket's notes are read for it before adding.
+   */
+  async noteTicket(target: ExternalRef, text: string, delivery: DeliveryMarker): Promise<void> {
+    if (await this.noted(target, delivery)) return;
+    await this.call('POST', `/psa/tickets/${target.id}/notes`, { text: marked(text, delivery) });
   }
-  async closeTicket(target: ExternalRef, note: string): Promise<void> {
-    await this.call('POST', `/psa/tickets/${target.id}/close`, { note });
+  async closeTicket(target: ExternalRef, note: string, delivery: DeliveryMarker): Promise<void> {
+    const body = (await this.noted(target, delivery)) ? {} : { note: marked(note, delivery) };
+    await this.call('POST', `/psa/tickets/${target.id}/close`, body);
   }
-  async reopenTicket(target: ExternalRef, note: string): Promise<void> {
-    await this.call('POST', `/psa/tickets/${target.id}/reopen`, { note });
+  async reopenTicket(target: ExternalRef, note: string, delivery: DeliveryMarker): Promise<void> {
+    const body = (await this.noted(target, delivery)) ? {} : { note: marked(note, delivery) };
+    await this.call('POST', `/psa/tickets/${target.id}/reopen`, body);
+  }
+  private async noted(target: ExternalRef, { marker }: DeliveryMarker): Promise<boolean> {
+    const notes = await this.call<string[]>('GET', `/psa/tickets/${target.id}/notes`);
+    return notes.some((n) => n.includes(`[${marker}]`));
   }
   async pullTickets(cursor: string | null): Promise<Page> {
     const tickets = await this.call<FakeTicket[]>(

@@ -85,6 +85,10 @@ export class FakeVendor {
       this.onTicketCreated(t);
       return { status: 201, body: t };
     }
+    if ((m = /^\/psa\/tickets\/([^/]+)\/notes$/.exec(url.pathname)) && req.method === 'GET') {
+      const t = this.tickets.find((x) => x.id === m![1]);
+      return t ? { status: 200, body: t.notes } : { status: 404, body: {} };
+    }
     if (
       (m = /^\/psa\/tickets\/([^/]+)\/(notes|close|reopen)$/.exec(url.pathname)) &&
       req.method === 'POST'
@@ -92,14 +96,11 @@ export class FakeVendor {
       const t = this.tickets.find((x) => x.id === m![1]);
       if (!t) return { status: 404, body: {} };
       if (m[2] === 'notes') t.notes.push(body.text);
-      else if (m[2] === 'reopen') {
-        t.notes.push(body.note);
-        t.status = 'open';
-        t.closedBy = undefined;
-      } else {
-        t.notes.push(body.note);
-        t.status = 'closed';
-        t.closedBy = 'switchboard';
+      else {
+        // close/reopen without a note: the connector found its note there already (a retry).
+        if (typeof body.note === 'string') t.notes.push(body.note);
+        t.status = m[2] === 'reopen' ? 'open' : 'closed';
+        t.closedBy = m[2] === 'reopen' ? undefined : 'switchboard';
       }
       this.touch(t);
       return { status: 200, body: t };

@@ -1,4 +1,4 @@
-import { isObject, parseJson, type StandInResponse } from './http-kit';
+import { isObject, parseJson, type StandInResponse } from '../../shared/stand-in/http-kit';
 import { badRequest } from './connectwise-manage.list';
 
 /**

@@ -1,12 +1,12 @@
+import { allOf, dateLiteral, quote } from '../connectwise-manage.conditions';
 import {
-  allOf,
-  dateLiteral,
-  quote,
-} from '../../connectors/connectwise-manage/connectwise-manage.conditions';
-import { searchFragment } from '../../connectors/connectwise-manage/connectwise-manage.marker';
+  deliverySearchFragment,
+  noteWithDelivery,
+  searchFragment,
+} from '../connectwise-manage.marker';
 import { compileConditions, ConditionsError } from './connectwise-manage.conditions';
-import { TICKET_FIELDS } from './connectwise-manage.list';
-import type { CwTicket } from './connectwise-manage.state';
+import { NOTE_FIELDS, TICKET_FIELDS } from './connectwise-manage.list';
+import type { CwNote, CwTicket } from './connectwise-manage.state';
 
 /** The conditions the real connector builds (with its own builders), evaluated by the stand-in. */
 
@@ -43,6 +43,34 @@ it('finds the marker with summary contains, without matching a longer key', () =
 
 it('treats _ as a LIKE wildcard in contains, as the connector README expects', () => {
   expect(ids('summary contains "SB-inc_1]"')).toEqual([1, 3]);
+});
+
+it('finds the note carrying a delivery marker with text contains, and no other', () => {
+  const note = (id: number, text: string): CwNote => ({
+    id,
+    ticketId: 1,
+    text,
+    detailDescriptionFlag: false,
+    internalAnalysisFlag: true,
+    resolutionFlag: false,
+    issueFlag: false,
+    internalFlag: true,
+    externalFlag: false,
+    member: { id: 177, identifier: 'SwitchboardAPI', name: 'Switchboard API' },
+    dateCreated: '2026-01-01T00:00:00Z',
+    createdBy: 'SwitchboardAPI',
+    _info: { lastUpdated: '2026-01-01T00:00:00Z', updatedBy: 'SwitchboardAPI' },
+  });
+  const notes = [
+    note(1, noteWithDelivery('Rebooted.', 'SB-0A1B2C3D4E5F')),
+    note(2, noteWithDelivery('Rebooted.', 'SB-0A1B2C3D4E5F0')),
+    note(3, 'Rebooted.'),
+  ];
+  const test = compileConditions(
+    `text contains ${quote(deliverySearchFragment('SB-0A1B2C3D4E5F'))}`,
+    NOTE_FIELDS,
+  );
+  expect(notes.filter(test).map((n) => n.id)).toEqual([1]);
 });
 
 it('evaluates the first ticket walk: (closedFlag=false or lastUpdated > [T]) and id > N', () => {

@@ -1,4 +1,4 @@
-import { json, type StandInRequest, type StandInResponse } from './http-kit';
+import { json, type StandInRequest, type StandInResponse } from '../../shared/stand-in/http-kit';
 import {
   compileConditions,
   ConditionsError,
@@ -82,8 +82,10 @@ export const PRIORITY_FIELDS: FieldTable<CwPriority> = {
   name: str((p) => p.name),
 };
 
+/** `text contains "…"` is how the connector looks for a delivery marker before noting. */
 export const NOTE_FIELDS: FieldTable<CwNote> = {
   id: int((n) => n.id),
+  text: str((n) => n.text),
   dateCreated: date((n) => n.dateCreated),
 };
 

@@ -8,7 +8,7 @@ import {
   type StandInRequest,
   type StandInResponse,
   type TlsMaterial,
-} from './http-kit';
+} from '../../shared/stand-in/http-kit';
 import {
   noteCreate,
   patchOperations,

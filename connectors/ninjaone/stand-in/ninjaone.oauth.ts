@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { json, type StandInRequest, type StandInResponse } from './http-kit';
+import { json, type StandInRequest, type StandInResponse } from '../../shared/stand-in/http-kit';
 
 /**
  * POST /ws/oauth/token as NinjaOne answers it (api doc §2.2–2.5): form body, client

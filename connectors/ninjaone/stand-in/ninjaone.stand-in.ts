@@ -8,7 +8,7 @@ import {
   type StandInRequest,
   type StandInResponse,
   type TlsMaterial,
-} from './http-kit';
+} from '../../shared/stand-in/http-kit';
 import { NinjaOneOAuth, type IssuedToken, type NinjaOneApp } from './ninjaone.oauth';
 import {
   dateParam,

@@ -10,7 +10,7 @@ import type { ZbxEvent, ZbxHost, ZbxTrigger } from './zabbix.state';
  * run unchanged; only its HttpRequest is ours.
  */
 
-/** From demo/stand-ins or its build in dist/demo/stand-ins: the shipped files are not built. */
+/** From connectors/zabbix/stand-in or its build in dist/: the shipped files are not built. */
 function mediaDir(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);

@@ -1,4 +1,4 @@
-import { isObject } from './http-kit';
+import { isObject } from '../../shared/stand-in/http-kit';
 
 /**
  * Parameter checks for the stand-in's JSON-RPC methods, answering with the error texts Zabbix

@@ -1,4 +1,10 @@
-import { isObject, json, parseJson, type StandInRequest, type StandInResponse } from './http-kit';
+import {
+  isObject,
+  json,
+  parseJson,
+  type StandInRequest,
+  type StandInResponse,
+} from '../../shared/stand-in/http-kit';
 import { invalidParams, RpcError } from './zabbix.params';
 
 /**

@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { listen, type RunningServer, type StandInRequest, type StandInResponse } from './http-kit';
+import {
+  listen,
+  type RunningServer,
+  type StandInRequest,
+  type StandInResponse,
+} from '../../shared/stand-in/http-kit';
 import { eventAcknowledge } from './zabbix.acknowledge';
 import { eventGet, problemGet, triggerGet, type EventData } from './zabbix.events';
 import { hostGet, hostGroupGet } from './zabbix.inventory';

@@ -17,9 +17,9 @@ import { OpenIncidentUseCase, recentChanges } from './open-incident.usecase';
 const label = (e: HealthEvent) => (e.subject ? `${e.kind} ${e.subject}` : e.kind);
 
 /**
- * device.down, service.down, check.failed on a device: in order, a stale report is ignored,
- * an open incident gets worse, a patch reboot gets its grace period, a recent incident recurs,
- * and otherwise a new incident opens.
+ * device.down, service.down, check.failed on a device: in order, history and a stale report
+ * are only recorded, an open incident gets worse, a patch reboot gets its grace period, a
+ * recent incident recurs, and otherwise a new incident opens.
  */
 @Injectable()
 export class HealthDownUseCase {
@@ -37,6 +37,10 @@ export class HealthDownUseCase {
   ): Promise<void> {
     const at = new Date(event.occurredAt);
     const { rules, override } = await this.rules.forClient(m, device.clientId);
+    if (event.history) {
+      const text = `Recorded ${label(event)} as history: it was already over when it was read.`;
+      return addDeviceTimeline(m, device.id, at, 'history', text, { healthEventId: event.id });
+    }
     if (await this.recoveredSince(m, device, event)) {
       const text = `Ignored ${label(event)}: a later recovery is already known.`;
       return addDeviceTimeline(m, device.id, at, 'stale', text);
