@@ -9,6 +9,7 @@ export const CAPABILITIES = [
   'alerts.note',
   'rollback',
   'webhooks',
+  'notify',
 ] as const;
 
 export type Capability = (typeof CAPABILITIES)[number];
@@ -24,6 +25,7 @@ export const CAPABILITY_METHODS: Record<Capability, readonly string[]> = {
   'alerts.note': ['pushAlertNote'],
   rollback: ['runRollback'],
   webhooks: ['handleWebhook'],
+  notify: ['notify'],
 };
 
 export const PULL_STREAMS = ['devices', 'patches', 'health', 'tickets'] as const;

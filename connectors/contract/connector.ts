@@ -48,6 +48,25 @@ export interface TicketDraft {
   device?: { name: string; externalId?: string };
 }
 
+/**
+ * A message to the people on call (a pager, a chat channel, a mailbox): one per change of an
+ * incident's state, never one per repeated report.
+ */
+export interface PagingMessage {
+  /** Stable for the incident across all its messages: PagerDuty's dedup_key, a mail thread. */
+  incidentKey: string;
+  event: 'opened' | 'recurred' | 'mitigating' | 'resolved';
+  severity: 'critical' | 'error' | 'warning' | 'info';
+  /** One line, e.g. the alert note: "Server-01 is Offline. Trigger: …". */
+  summary: string;
+  /** The whole message as plain text (rendered from templates/paging/). */
+  text: string;
+  /** The incident's page. */
+  link: string;
+  client?: string;
+  device?: string;
+}
+
 /** Names one outbox delivery: stable across its retries, different for every other message. */
 export interface DeliveryMarker {
   /** Short and plain (`SB-` and 12 hex digits), safe to write into a note the vendor keeps. */
@@ -108,6 +127,11 @@ export interface Connector {
    */
   reopenTicket?(target: ExternalRef, note: string, delivery: DeliveryMarker): Promise<void>;
   runRollback?(device: ExternalRef, patchId: string): Promise<RollbackJob>;
+  /**
+   * Tells the people on call. Sends nothing (and succeeds) when the message is below the
+   * instance's own severity threshold. Safe to retry: the incident key lets the vendor dedupe.
+   */
+  notify?(message: PagingMessage, delivery: DeliveryMarker): Promise<void>;
 }
 
 export interface ConnectorDefinition<S extends object = object> {

@@ -135,12 +135,13 @@ export class ZabbixSettings {
   clientGroupPattern?: string;
 
   @Describe(
-    'Tag names whose value names the service a trigger is about (matched case-insensitively).',
+    'Tag names whose value names the service a trigger is about (matched case-insensitively). ' +
+      'None by default: a tag such as "service: critical" often marks importance, not a service.',
   )
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
-  serviceTags: string[] = ['service'];
+  serviceTags: string[] = [];
 
   @Describe(
     'Also acknowledge the problem when writing a note (event.acknowledge action 6 instead of 4).',

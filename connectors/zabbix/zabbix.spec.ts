@@ -9,7 +9,7 @@ import { makeContext, runContractSuite, type ContractFixture } from '../contract
 import { parseSettings, SettingsError } from '../contract/settings';
 import { zabbixConnector } from './index';
 import { classifyHealth, firstKeyParameter } from './zabbix.health-rules';
-import type { ZabbixSettings } from './zabbix.settings';
+import { ZabbixSettings } from './zabbix.settings';
 import type { ZabbixEvent, ZabbixWebhookBody } from './zabbix.types';
 
 const BASE = 'https://zabbix.example.net';
@@ -287,7 +287,7 @@ describe('zabbix settings', () => {
       acknowledgeOnNote: false,
       pageSize: 500,
       initialLookbackHours: 24,
-      serviceTags: ['service'],
+      serviceTags: [],
       ignoreGroups: expect.arrayContaining(['Templates/*', 'Linux servers']),
     });
   });
@@ -897,6 +897,21 @@ describe('zabbix health rules', () => {
     ],
   ])('%s', (_name, name, tags, itemKeys, expected) => {
     expect(classifyHealth({ name, tags, itemKeys }, ['service'])).toEqual(expected);
+  });
+
+  it('takes no tag as a service name unless the instance says so (default settings)', () => {
+    const importance = [{ tag: 'service', value: 'critical' }];
+    const defaults = new ZabbixSettings().serviceTags;
+    expect(defaults).toEqual([]);
+    expect(
+      classifyHealth(
+        { name: 'x', tags: importance, itemKeys: ['service.info["MSSQLSERVER",state]'] },
+        defaults,
+      ),
+    ).toEqual({ target: 'service', subject: 'MSSQLSERVER' });
+    expect(
+      classifyHealth({ name: 'High CPU on SQL01', tags: importance, itemKeys: [] }, defaults),
+    ).toEqual({ target: 'check', subject: 'High CPU on SQL01' });
   });
 
   it('reads quoted key parameters with escaped quotes and commas', () => {

@@ -105,18 +105,24 @@ export class CorrelationSettingsService {
       alerts: of('alerts'),
       tickets: of('tickets'),
       rmm: of('rmm'),
+      paging: of('paging'),
       note: 'an empty list means: every enabled instance able to do it',
     };
   }
   async setRoutes(who: Principal, clientId: string, dto: ClientRoutesDto) {
     await this.client(who, clientId);
-    const wanted = [...(dto.alerts ?? []), ...(dto.tickets ?? []), ...(dto.rmm ?? [])];
+    const wanted = [
+      ...(dto.alerts ?? []),
+      ...(dto.tickets ?? []),
+      ...(dto.rmm ?? []),
+      ...(dto.paging ?? []),
+    ];
     const found = await this.ds.getRepository(ConnectorInstance).findBy({ id: In(wanted) });
     const missing = wanted.filter((id) => !found.some((f) => f.id === id));
     if (missing.length > 0)
       throw new BadRequestException(`instances: unknown connector ${missing.join(', ')}`);
     await this.ds.transaction(async (m) => {
-      for (const purpose of ['alerts', 'tickets', 'rmm'] as const) {
+      for (const purpose of ['alerts', 'tickets', 'rmm', 'paging'] as const) {
         const ids = dto[purpose];
         if (ids === undefined) continue;
         await m.getRepository(ClientRoute).delete({ clientId, purpose });

@@ -110,7 +110,9 @@ export class IncidentLifecycle {
       t.timeline.text,
       options.data,
     );
-    if (t.notify === 'updated' || t.notify === 'recurred')
+    if (t.notify === 'mitigating')
+      await this.notifier.tell(m, saved, decision, { kind: 'mitigating', change: t.change });
+    else if (t.notify === 'updated' || t.notify === 'recurred')
       await this.notifier.tell(m, saved, decision, {
         kind: t.notify,
         change: t.change,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { TicketDraft } from '../../connectors/contract/connector';
+import type { PagingMessage, TicketDraft } from '../../connectors/contract/connector';
 import { AlertLink } from './entities/alert-link.entity';
 import type { Incident } from './entities/incident.entity';
 import { TicketLink } from './entities/ticket-link.entity';
@@ -22,7 +22,15 @@ export type News =
   | { kind: 'updated'; change: string; newAlert?: AlertTarget }
   | { kind: 'resolved'; change: string; closedTicketLinkId?: string }
   | { kind: 'recurred'; change: string; newAlert?: AlertTarget }
+  | { kind: 'mitigating'; change: string }
   | { kind: 'user-ticket-linked'; link: TicketLink; evidence: string };
+
+/** How loud: a device down or a wave is critical, a failed service an error. */
+function pagingSeverity(incident: Incident): PagingMessage['severity'] {
+  const d = details(incident.details);
+  if (d.wave || d.deviceDown) return 'critical';
+  return d.failed.length > 0 ? 'error' : 'warning';
+}
 
 const UPDATED = { template: 'ticket/note-updated', action: 'noteTicket' } as const;
 const RECURRED = { template: 'ticket/note-recurred', action: 'reopenTicket' } as const;
@@ -168,14 +176,19 @@ export class IncidentNotifier {
     if (incident.suppressed && news.kind !== 'user-ticket-linked') return;
     switch (news.kind) {
       case 'opened':
-        return this.opened(m, incident, decision, news.fresh);
+        await this.opened(m, incident, decision, news.fresh);
+        return this.page(m, incident, decision, 'opened');
       case 'updated':
         await this.changed(m, incident, decision, news.change, UPDATED, news.newAlert);
         return;
       case 'resolved':
-        return this.resolved(m, incident, decision, news.change, news.closedTicketLinkId);
+        await this.resolved(m, incident, decision, news.change, news.closedTicketLinkId);
+        return this.page(m, incident, decision, 'resolved', news.change);
       case 'recurred':
-        return this.recurred(m, incident, decision, news.change, news.newAlert);
+        await this.recurred(m, incident, decision, news.change, news.newAlert);
+        return this.page(m, incident, decision, 'recurred', news.change);
+      case 'mitigating':
+        return this.page(m, incident, decision, 'mitigating', news.change);
       case 'user-ticket-linked':
         return this.linkedUserTicket(m, incident, decision, news.link, news.evidence);
     }
@@ -251,6 +264,67 @@ export class IncidentNotifier {
     // Upsert is idempotent on the incident key: it finds the existing ticket, and opens one in
     // a helpdesk routed to this client since.
     await this.openTickets(m, incident, view, `${decision}:reopen`, false);
+  }
+
+  /**
+   * The people on call, once per change of state: the paging channels routed to the client
+   * (else every enabled one). A follow-up (mitigating, resolved) goes only where the opening
+   * went, with the opening's severity, so a channel's threshold treats them alike.
+   */
+  private async page(
+    m: EntityManager,
+    incident: Incident,
+    decision: string,
+    event: PagingMessage['event'],
+    change?: string,
+  ): Promise<void> {
+    const channels = await this.routing.forClient(m, incident.clientId, 'paging', 'notify');
+    if (channels.length === 0) return;
+    const view = await this.views.build(m, incident, change);
+    const summary = this.renderer.render(
+      event === 'resolved' ? 'alert-note/resolved' : 'alert-note/opened',
+      view,
+    );
+    const text = this.renderer.render('paging/message', view);
+    for (const channel of channels) {
+      const opening = event === 'opened' || event === 'recurred';
+      const severity = opening
+        ? pagingSeverity(incident)
+        : await this.pagedSeverity(m, incident.id, channel.id);
+      if (!severity) continue;
+      const message: PagingMessage = {
+        incidentKey: incident.key,
+        event,
+        severity,
+        summary,
+        text,
+        link: view.links.incident,
+        ...(view.client ? { client: view.client.name } : {}),
+        ...(view.device ? { device: view.device.name } : {}),
+      };
+      await this.outbox.enqueue(m, {
+        instanceId: channel.id,
+        action: 'notify',
+        payload: { message },
+        idempotencyKey: `${incident.key}:${decision}:page:${channel.id}`,
+        incidentId: incident.id,
+      });
+    }
+  }
+
+  private async pagedSeverity(
+    m: EntityManager,
+    incidentId: string,
+    instanceId: string,
+  ): Promise<PagingMessage['severity'] | undefined> {
+    const [row]: { severity: PagingMessage['severity'] }[] = await m.query(
+      `SELECT payload->'message'->>'severity' AS severity FROM outbox_message
+        WHERE incident_id = $1 AND instance_id = $2 AND action = 'notify'
+          AND payload->'message'->>'event' IN ('opened', 'recurred')
+        ORDER BY id DESC LIMIT 1`,
+      [incidentId, instanceId],
+    );
+    return row?.severity;
   }
 
   private async linkedUserTicket(

@@ -234,12 +234,12 @@ describe('incident transitions', () => {
       },
     ],
     [
-      'a rollback request mitigates without telling anyone yet',
+      'a rollback request mitigates and acknowledges the page',
       mitigate(sqlDown, { text: 'Dana asked the RMM to roll back KB5034441.', at }),
       {
         state: 'mitigating',
         timeline: 'rollback',
-        notify: null,
+        notify: 'mitigating',
         change: 'Dana asked the RMM to roll back KB5034441.',
         failed: ['MSSQLSERVER'],
         recovered: [],

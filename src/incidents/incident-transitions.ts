@@ -35,7 +35,7 @@ function outageSince(i: IncidentSnapshot, at: Date): string {
   return known && Date.parse(known) <= at.getTime() ? known : at.toISOString();
 }
 
-export type Notification = 'updated' | 'resolved' | 'recurred' | null;
+export type Notification = 'updated' | 'resolved' | 'recurred' | 'mitigating' | null;
 
 /** What a transition decided: nothing, a note for the record only, or a change. */
 export type Transition =
@@ -194,7 +194,7 @@ export function resolve(
   };
 }
 
-/** A rollback was requested: the incident is being mitigated; the request says the rest. */
+/** A rollback was requested: the incident is being mitigated (the pager is acknowledged). */
 export function mitigate(i: IncidentSnapshot, m: { text: string; at: Date }): Transition {
   assertOpen(i, 'mitigate');
   return {
@@ -203,7 +203,7 @@ export function mitigate(i: IncidentSnapshot, m: { text: string; at: Date }): Tr
     state: 'mitigating',
     details: i.details,
     timeline: { kind: 'rollback', text: m.text },
-    notify: null,
+    notify: 'mitigating',
     change: m.text,
   };
 }

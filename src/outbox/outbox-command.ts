@@ -1,4 +1,4 @@
-import type { ExternalRef, TicketDraft } from '../../connectors/contract/connector';
+import type { ExternalRef, PagingMessage, TicketDraft } from '../../connectors/contract/connector';
 
 /**
  * Every write-back the outbox can deliver, with the payload each one carries. Ticket commands
@@ -11,7 +11,8 @@ export type OutboxCommand =
   | { action: 'noteTicket'; payload: TicketTextPayload & { text: string } }
   | { action: 'closeTicket'; payload: TicketTextPayload & { note: string } }
   | { action: 'reopenTicket'; payload: TicketTextPayload & { note: string } }
-  | { action: 'runRollback'; payload: { device: ExternalRef; patchId: string } };
+  | { action: 'runRollback'; payload: { device: ExternalRef; patchId: string } }
+  | { action: 'notify'; payload: { message: PagingMessage } };
 
 interface TicketTextPayload {
   ticketLinkId: string;

@@ -61,6 +61,9 @@ async function deliverCommand(
       return {
         job: await need('runRollback')(command.payload.device, command.payload.patchId),
       };
+    case 'notify':
+      await need('notify')(command.payload.message, delivery);
+      return null;
     default:
       return unhandledCommand(command);
   }

@@ -9,7 +9,11 @@ const GOLDEN = join(__dirname, 'golden');
 
 /** Which fixture goes through which template; every template appears at least once. */
 const CASES: [string, () => IncidentView, TemplateName[]][] = [
-  ['two-am', views.twoAmView, ['alert-note/opened', 'ticket/summary', 'ticket/description']],
+  [
+    'two-am',
+    views.twoAmView,
+    ['alert-note/opened', 'ticket/summary', 'ticket/description', 'paging/message'],
+  ],
   ['degraded', views.degradedView, ['alert-note/opened', 'ticket/summary']],
   ['several', views.severalView, ['alert-note/opened', 'ticket/summary', 'ticket/description']],
   [
@@ -24,7 +28,7 @@ const CASES: [string, () => IncidentView, TemplateName[]][] = [
   [
     'resolved',
     views.resolvedView,
-    ['alert-note/resolved', 'ticket/note-resolved', 'ticket/description'],
+    ['alert-note/resolved', 'ticket/note-resolved', 'ticket/description', 'paging/message'],
   ],
   ['linked', views.linkedView, ['ticket/note-linked']],
   ['recurred', views.recurredView, ['ticket/note-recurred']],

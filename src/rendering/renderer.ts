@@ -14,6 +14,7 @@ export const TEMPLATE_NAMES = [
   'ticket/note-resolved',
   'ticket/note-linked',
   'ticket/note-recurred',
+  'paging/message',
 ] as const;
 
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];

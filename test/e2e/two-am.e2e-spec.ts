@@ -271,6 +271,22 @@ describe('the 2 AM update, end to end', () => {
         expect.arrayContaining(['incident.suspect.confirm', 'incident.rollback']),
       );
     });
+    await step('pages the people on call once per change of state, never per repeat', async () => {
+      const pages = () => vendor.pages.filter((p) => p.device === 'Server-01');
+      await eventually(async () => pages().length === 4);
+      expect(pages().map((p) => [p.event, p.severity])).toEqual([
+        ['opened', 'error'],
+        ['resolved', 'error'],
+        ['recurred', 'error'],
+        ['mitigating', 'error'],
+      ]);
+      const keys = new Set(pages().map((p) => p.incidentKey));
+      expect(keys.size).toBe(1);
+      expect(pages()[0].summary).toBe(
+        "Server-01 is Degraded. Trigger: Post-Patch Reboot (KB5034441). Verification: Service 'MSSQLSERVER' failed to start.",
+      );
+      expect(pages()[0].text).toContain('Incident: http');
+    });
   });
 
   it('resolves the incident when a technician closes its ticket, and says so on the problem', async () => {

@@ -3,7 +3,7 @@ import { startTestApp, type HttpResult, type TestApp } from './app';
 import { FAKE_TOOLS, type FakeProblem } from './fake-tools';
 import { FakeVendor } from './fake-vendor';
 
-export type FakeKind = 'fake-rmm' | 'fake-monitor' | 'fake-helpdesk';
+export type FakeKind = 'fake-rmm' | 'fake-monitor' | 'fake-helpdesk' | 'fake-pager';
 
 /** The service with one instance of each fake tool, and ways to push their webhooks. */
 export interface FakeToolsApp {
@@ -20,7 +20,7 @@ export async function startFakeToolsApp(env: Record<string, string> = {}): Promi
   const vendor = await new FakeVendor().start();
   const t = await startTestApp({ definitions: [...CONNECTOR_DEFINITIONS, ...FAKE_TOOLS], env });
   const ids = {} as FakeToolsApp['ids'];
-  for (const kind of ['fake-rmm', 'fake-monitor', 'fake-helpdesk'] as const) {
+  for (const kind of ['fake-rmm', 'fake-monitor', 'fake-helpdesk', 'fake-pager'] as const) {
     const res = await t.api<{ id: string; webhook?: { secret: string } }>(
       'POST',
       '/api/v1/connectors',

@@ -7,6 +7,7 @@ import type {
   ExternalRef,
   InboundRequest,
   Page,
+  PagingMessage,
   RawRecord,
   TicketDraft,
   WebhookVerdict,
@@ -205,6 +206,16 @@ class FakeRmm extends FakeTool {
   }
 }
 
+/** A pager (PagerDuty, a chat channel): records each message it is asked to send. */
+class FakePager extends FakeTool {
+  normalize(): CanonicalEvent[] {
+    return [];
+  }
+  async notify(message: PagingMessage, delivery: DeliveryMarker): Promise<void> {
+    await this.call('POST', '/pager/events', { message, marker: delivery.marker });
+  }
+}
+
 const define = <C extends Connector>(
   kind: string,
   capabilities: ConnectorDefinition['capabilities'],
@@ -233,6 +244,12 @@ export const fakeRmm = define(
   ['webhooks', 'services', 'rollback'],
   (ctx) => new FakeRmm(ctx),
 );
-export const FAKE_TOOLS = [fakeMonitor, fakeHelpdesk, fakeRmm] as ConnectorDefinition<object>[];
+export const fakePager = define('fake-pager', ['notify'], (ctx) => new FakePager(ctx));
+export const FAKE_TOOLS = [
+  fakeMonitor,
+  fakeHelpdesk,
+  fakeRmm,
+  fakePager,
+] as ConnectorDefinition<object>[];
 
 export const notFound = () => new ConnectorError('not found', 'not-found', false);

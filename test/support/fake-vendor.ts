@@ -1,3 +1,4 @@
+import type { PagingMessage } from '../../connectors/contract/connector';
 import type { ServiceState } from '../../connectors/contract/canonical';
 import type { FakeTicket } from './fake-tools';
 import { StubVendor, type StubRequest } from './stub-vendor';
@@ -8,6 +9,8 @@ export class FakeVendor {
   readonly tickets: FakeTicket[] = [];
   readonly services = new Map<string, ServiceState[]>();
   readonly rollbacks: { deviceId: string; patchId: string }[] = [];
+  /** Pages sent, with the delivery marker of each (a retry repeats its marker). */
+  readonly pages: (PagingMessage & { marker: string })[] = [];
   /** Called when a ticket is created, before the answer goes out (crash tests kill here). */
   onTicketCreated: (t: FakeTicket) => void = () => undefined;
   readonly stub: StubVendor;
@@ -58,6 +61,10 @@ export class FakeVendor {
     const url = new URL(req.path, 'http://x');
     const body = req.body ? JSON.parse(req.body) : {};
     let m: RegExpExecArray | null;
+    if (url.pathname === '/pager/events' && req.method === 'POST') {
+      this.pages.push({ ...body.message, marker: body.marker });
+      return { status: 202, body: { status: 'success' } };
+    }
     if ((m = /^\/monitor\/problems\/([^/]+)\/notes$/.exec(url.pathname)) && req.method === 'POST') {
       this.notes.push({ problemId: m[1], text: body.text });
       return { status: 200, body: { ok: true } };

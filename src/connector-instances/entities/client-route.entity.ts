@@ -1,6 +1,6 @@
 import { Entity, PrimaryColumn } from 'typeorm';
 
-export type RoutePurpose = 'alerts' | 'tickets' | 'rmm';
+export type RoutePurpose = 'alerts' | 'tickets' | 'rmm' | 'paging';
 
 /** Which instance serves a client for what (its PSA for tickets, …). */
 @Entity()

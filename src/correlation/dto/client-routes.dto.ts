@@ -28,4 +28,14 @@ export class ClientRoutesDto {
   @IsArray()
   @IsUUID('all', { each: true })
   rmm?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      'Paging channels (PagerDuty, Slack, Teams, e-mail) told when this client’s incidents open, recur, are being rolled back and resolve',
+    type: [String],
+  })
+  @IsOptional()
+  @IsArray()
+  @IsUUID('all', { each: true })
+  paging?: string[];
 }
