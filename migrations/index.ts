@@ -3,6 +3,7 @@ import { AddCorrelation1764100000000 } from './1764100000000-AddCorrelation';
 import { DeferredCheckHistory1764200000000 } from './1764200000000-DeferredCheckHistory';
 import { FailedPatchIndex1764300000000 } from './1764300000000-FailedPatchIndex';
 import { HealthEventOrigin1764400000000 } from './1764400000000-HealthEventOrigin';
+import { AddDecisions1764500000000 } from './1764500000000-AddDecisions';
 
 /** Every migration, in order. Never edit one after release: add a new one. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   DeferredCheckHistory1764200000000,
   FailedPatchIndex1764300000000,
   HealthEventOrigin1764400000000,
+  AddDecisions1764500000000,
 ];

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { InventoryRecorder } from '../inventory/inventory-recorder.service';
 import type { EventListener, RecordedEvent } from '../inventory/recorded-event';
 import { lockDevice } from '../incidents/incident-store';
+import { DecisionLog } from './decision-log';
 import { HealthDownUseCase } from './usecases/health-down.usecase';
 import { HealthUpUseCase } from './usecases/health-up.usecase';
 import { PatchSeenUseCase } from './usecases/patch-seen.usecase';
@@ -19,6 +20,7 @@ const DOWN = new Set(['device.down', 'service.down', 'check.failed']);
 export class CorrelationEngine implements EventListener, OnModuleInit {
   constructor(
     private readonly recorder: InventoryRecorder,
+    private readonly decisions: DecisionLog,
     private readonly down: HealthDownUseCase,
     private readonly up: HealthUpUseCase,
     private readonly patch: PatchSeenUseCase,
@@ -39,8 +41,10 @@ export class CorrelationEngine implements EventListener, OnModuleInit {
     for (const e of events) {
       if (e.type === 'health') {
         await lockDevice(m, e.device.id);
-        if (DOWN.has(e.event.kind)) await this.down.run(m, e.device, e.event);
-        else await this.up.run(m, e.device, e.event);
+        const verdict = DOWN.has(e.event.kind)
+          ? await this.down.run(m, e.device, e.event)
+          : await this.up.run(m, e.device, e.event);
+        await this.decisions.record(m, e.device, e.event, verdict);
       } else if (e.type === 'patch') {
         await lockDevice(m, e.device.id);
         await this.patch.run(m, e.device, e.event);

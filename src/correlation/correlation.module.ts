@@ -6,6 +6,8 @@ import { InventoryModule } from '../inventory/inventory.module';
 import { CorrelationEngine } from './correlation.engine';
 import { CorrelationSettingsController } from './correlation-settings.controller';
 import { CorrelationSettingsService } from './correlation-settings.service';
+import { DecisionLog } from './decision-log';
+import { DecisionsController } from './decisions.controller';
 import { DeferredChecksWorker } from './deferred-checks.worker';
 import { RulesService } from './rules.service';
 import { HealthDownUseCase } from './usecases/health-down.usecase';
@@ -19,10 +21,11 @@ import { VerificationScheduler } from './usecases/verification.scheduler';
 /** Decides: rules, suspects, waves and verification, applied through the incident lifecycle. */
 @Module({
   imports: [AuditModule, ConnectorInstancesModule, IncidentsModule, InventoryModule],
-  controllers: [CorrelationSettingsController],
+  controllers: [CorrelationSettingsController, DecisionsController],
   providers: [
     CorrelationEngine,
     CorrelationSettingsService,
+    DecisionLog,
     DeferredChecksWorker,
     RulesService,
     HealthDownUseCase,

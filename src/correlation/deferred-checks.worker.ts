@@ -10,6 +10,7 @@ import { WorkerLoop } from '../common/worker-loop';
 import { Device } from '../inventory/entities/device.entity';
 import { HealthEvent } from '../inventory/entities/health-event.entity';
 import { InventoryRecorder } from '../inventory/inventory-recorder.service';
+import { DecisionLog } from './decision-log';
 import { DeferredCheck } from './deferred-check.entity';
 import { addDeviceTimeline, lockDevice } from '../incidents/incident-store';
 import { criticalServicesFor, WELL_KNOWN_CRITICAL } from './rules/rule-settings';
@@ -55,6 +56,7 @@ export class DeferredChecksWorker implements OnApplicationBootstrap, OnApplicati
     private readonly rules: RulesService,
     private readonly down: HealthDownUseCase,
     private readonly recorder: InventoryRecorder,
+    private readonly decisions: DecisionLog,
     private readonly config: AppConfig,
     private readonly notifier: IncidentNotifier,
   ) {
@@ -108,7 +110,8 @@ export class DeferredChecksWorker implements OnApplicationBootstrap, OnApplicati
       const data = check.data as { healthEventId: string };
       const device = await m.getRepository(Device).findOneByOrFail({ id: check.deviceId });
       const event = await m.getRepository(HealthEvent).findOneByOrFail({ id: data.healthEventId });
-      await this.down.run(m, device, event, { afterGrace: true });
+      const verdict = await this.down.run(m, device, event, { afterGrace: true });
+      await this.decisions.record(m, device, event, verdict);
     });
   }
 

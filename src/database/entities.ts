@@ -9,6 +9,7 @@ import { TicketLink } from '../incidents/entities/ticket-link.entity';
 import { MaintenanceWindow, RuleOverride } from '../correlation/config.entities';
 import { ClientRoute } from '../connector-instances/entities/client-route.entity';
 import { DeviceTimeline } from '../inventory/entities/device-timeline.entity';
+import { Decision } from '../correlation/decision.entity';
 import { DeferredCheck } from '../correlation/deferred-check.entity';
 import { AlertLink } from '../incidents/entities/alert-link.entity';
 import { IncidentSuspect } from '../incidents/entities/incident-suspect.entity';
@@ -39,6 +40,7 @@ export const ENTITIES = [
   IncidentSuspect,
   AlertLink,
   DeferredCheck,
+  Decision,
   RuleOverride,
   ClientRoute,
   MaintenanceWindow,

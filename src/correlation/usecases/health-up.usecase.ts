@@ -6,6 +6,7 @@ import { DeferredCheck } from '../deferred-check.entity';
 import { IncidentLifecycle } from '../../incidents/incident-lifecycle.service';
 import { addDeviceTimeline, openIncidentOf } from '../../incidents/incident-store';
 import { recover, snapshotOf } from '../../incidents/incident-transitions';
+import type { Verdict } from '../decision-log';
 import { healthFact } from '../health-fact';
 import { RulesService } from '../rules.service';
 import { VerificationScheduler } from './verification.scheduler';
@@ -19,7 +20,7 @@ export class HealthUpUseCase {
     private readonly verification: VerificationScheduler,
   ) {}
 
-  async run(m: EntityManager, device: Device, event: HealthEvent): Promise<void> {
+  async run(m: EntityManager, device: Device, event: HealthEvent): Promise<Verdict> {
     const at = new Date(event.occurredAt);
     if (event.kind === 'device.up') {
       const waiting = await m
@@ -38,18 +39,35 @@ export class HealthUpUseCase {
         const { rules } = await this.rules.forClient(m, device.clientId);
         // Back up is not healthy yet: its critical services are checked now.
         await this.verification.schedule(m, device, at, 0, rules);
-        return;
+        return {
+          outcome: 'reboot-ok',
+          rule: 'expected-reboot',
+          reason:
+            'back from its patch reboot within the grace period: not an outage; services checked next',
+        };
       }
     }
     const incident = await openIncidentOf(m, device.id);
-    if (!incident) return;
-    await this.lifecycle.apply(
-      m,
-      incident,
-      recover(snapshotOf(incident), healthFact(device, event)),
-      {
-        data: { healthEventId: event.id },
-      },
-    );
+    if (!incident)
+      return {
+        outcome: 'no-incident',
+        rule: 'recovery',
+        reason: 'no open incident on this device',
+      };
+    const t = recover(snapshotOf(incident), healthFact(device, event));
+    await this.lifecycle.apply(m, incident, t, { data: { healthEventId: event.id } });
+    if (!t.changed)
+      return {
+        outcome: 'ignored',
+        rule: 'recovery',
+        reason: `${event.subject ?? event.kind} was not failing on the open incident`,
+        incidentId: incident.id,
+      };
+    return {
+      outcome: t.state === 'resolved' ? 'resolved' : 'recovering',
+      rule: 'recovery',
+      reason: t.change,
+      incidentId: incident.id,
+    };
   }
 }
