@@ -60,6 +60,8 @@ interface Instance {
 }
 
 export const CLIENT = 'Acme Dental';
+/** The same customer as the PSA spells it: matched to CLIENT by its client link. */
+export const PSA_COMPANY = 'Acme Dental, Inc.';
 export const HOST = 'Server-01';
 export const KB = 'KB5034441';
 export const KB_TITLE = '2024-01 Security Update for Windows Server 2022 (KB5034441)';
@@ -125,7 +127,7 @@ export class TwoAmStory {
       dns: 'server-01.acme-dental.local',
       serial: 'CZ2049X7QK',
     });
-    this.cwCompany = connectwiseManage.addCompany('ACMEDENTAL', CLIENT);
+    this.cwCompany = connectwiseManage.addCompany('ACMEDENTAL', PSA_COMPANY);
     connectwiseManage.addConfiguration(this.cwCompany, HOST, {
       ipAddress: '10.20.0.10',
       serialNumber: 'CZ2049X7QK',

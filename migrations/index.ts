@@ -4,6 +4,7 @@ import { DeferredCheckHistory1764200000000 } from './1764200000000-DeferredCheck
 import { FailedPatchIndex1764300000000 } from './1764300000000-FailedPatchIndex';
 import { HealthEventOrigin1764400000000 } from './1764400000000-HealthEventOrigin';
 import { AddDecisions1764500000000 } from './1764500000000-AddDecisions';
+import { ClientLinkMatching1764600000000 } from './1764600000000-ClientLinkMatching';
 
 /** Every migration, in order. Never edit one after release: add a new one. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   FailedPatchIndex1764300000000,
   HealthEventOrigin1764400000000,
   AddDecisions1764500000000,
+  ClientLinkMatching1764600000000,
 ];

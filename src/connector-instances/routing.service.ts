@@ -93,7 +93,8 @@ export class RoutingService {
     if (!clientId && !deviceId) return { client: undefined, device: undefined };
     const [row]: { client: string | null; device: string | null }[] = await m.query(
       `SELECT
-         (SELECT external_id FROM client_link WHERE instance_id = $1 AND client_id = $2 LIMIT 1) AS client,
+         (SELECT external_id FROM client_link WHERE instance_id = $1 AND client_id = $2
+           AND external_id NOT LIKE 'name:%' ORDER BY created_at LIMIT 1) AS client,
          (SELECT external_id FROM device_link WHERE instance_id = $1 AND device_id = $3 AND external_id IS NOT NULL LIMIT 1) AS device`,
       [instanceId, clientId, deviceId],
     );

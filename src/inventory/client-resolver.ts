@@ -1,44 +1,59 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { ClientRef } from '../../connectors/contract/canonical';
+import { clientMatchKey, clientNameKey } from './client-names';
 import { Client } from './entities/client.entity';
-import { ClientLink } from './entities/client-link.entity';
+import { ClientLink, type ClientMatchedBy } from './entities/client-link.entity';
 
-export const clientNameKey = (name: string) => name.trim().toLowerCase().replace(/\s+/g, ' ');
+export { clientNameKey };
 
 /**
- * Finds or creates the client a tool names: by the tool's own id when linked, else by name
- * (so "Acme Dental" in the RMM and in the PSA are one client).
+ * Finds or creates the client a tool names, and keeps the tool's record of it as a link:
+ * by the tool's own id when linked before (a person's correction included); else by the
+ * exact name; else by the name with case, punctuation and legal suffixes ignored — a
+ * suggestion, listed for a person to confirm; else a new client (shown as unmatched until
+ * another tool knows it too). Never dropped.
  */
 export async function resolveClient(
   m: EntityManager,
   instanceId: string,
   ref: ClientRef | undefined,
 ): Promise<Client | null> {
-  if (!ref || (!ref.externalId && !ref.name?.trim())) return null;
+  const name = ref?.name?.trim() ?? '';
+  if (!ref || (!ref.externalId && !name)) return null;
   const clients = m.getRepository(Client);
   const links = m.getRepository(ClientLink);
-  if (ref.externalId) {
-    const link = await links.findOne({ where: { instanceId, externalId: ref.externalId } });
-    if (link) return clients.findOneOrFail({ where: { id: link.clientId } });
-    if (!ref.name?.trim()) return null;
-  }
-  const name = ref.name!.trim();
+  const matchKey = name ? clientMatchKey(name) : '';
+  const externalId = ref.externalId ?? `name:${matchKey || clientNameKey(name)}`;
+  const link = await links.findOne({ where: { instanceId, externalId } });
+  if (link) return clients.findOneOrFail({ where: { id: link.clientId } });
+  if (!name) return null;
+
   const nameKey = clientNameKey(name);
-  await clients
-    .createQueryBuilder()
-    .insert()
-    .values({ id: randomUUID(), name, nameKey })
-    .orIgnore()
-    .execute();
-  const client = await clients.findOneOrFail({ where: { nameKey } });
-  if (ref.externalId) {
-    await links
+  let client = await clients.findOne({ where: { nameKey } });
+  let matchedBy: ClientMatchedBy = 'name';
+  if (!client && matchKey) {
+    const similar = await clients.find({ where: { matchKey }, take: 2 });
+    if (similar.length === 1) {
+      client = similar[0];
+      matchedBy = 'similar-name';
+    }
+  }
+  if (!client) {
+    await clients
       .createQueryBuilder()
       .insert()
-      .values({ id: randomUUID(), clientId: client.id, instanceId, externalId: ref.externalId })
+      .values({ id: randomUUID(), name, nameKey, matchKey: matchKey || null })
       .orIgnore()
       .execute();
+    client = await clients.findOneOrFail({ where: { nameKey } });
+    matchedBy = 'new';
   }
+  await links
+    .createQueryBuilder()
+    .insert()
+    .values({ id: randomUUID(), clientId: client.id, instanceId, externalId, name, matchedBy })
+    .orIgnore()
+    .execute();
   return client;
 }

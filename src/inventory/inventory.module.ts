@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { ClientLinksController } from './client-links.controller';
+import { ClientLinksService } from './client-links.service';
 import { DevicesController } from './devices.controller';
 import { DevicesService } from './devices.service';
 import { InventoryRecorder } from './inventory-recorder.service';
@@ -7,8 +9,8 @@ import { InventoryRecorder } from './inventory-recorder.service';
 /** Clients, devices and their facts; the recorder is how canonical events get in. */
 @Module({
   imports: [AuditModule],
-  controllers: [DevicesController],
-  providers: [DevicesService, InventoryRecorder],
+  controllers: [DevicesController, ClientLinksController],
+  providers: [DevicesService, ClientLinksService, InventoryRecorder],
   exports: [InventoryRecorder],
 })
 export class InventoryModule {}

@@ -1,5 +1,5 @@
 import { startStandIns, trustInThisProcess, type StandIns } from '../../demo/stand-ins';
-import { CLIENT, HOST, KB, TwoAmStory, USER_TICKET } from '../../demo/two-am-story';
+import { CLIENT, HOST, KB, PSA_COMPANY, TwoAmStory, USER_TICKET } from '../../demo/two-am-story';
 import { ConnectorHost } from '../../src/connector-instances/connector-host.service';
 import { ConnectorInstance } from '../../src/connector-instances/entities/connector-instance.entity';
 import { startTestApp, type TestApp } from '../support/app';
@@ -36,7 +36,8 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
 
   it('matches the server across the three tools into one device under the client', async () => {
     const device = await story.device();
-    expect(device.client?.name).toBe(CLIENT);
+    // The PSA spells the customer "Acme Dental, Inc.": one client all the same.
+    expect([CLIENT, PSA_COMPANY]).toContain(device.client?.name);
     expect(device.links.map((l) => l.instanceId).sort()).toEqual(
       Object.values(story.instances).sort(),
     );
@@ -58,7 +59,8 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
     expect(standIns.zabbix.acknowledgements(story.problemId)).toEqual([ALERT]);
     const tickets = story.monitoringTickets();
     expect(tickets).toHaveLength(1);
-    expect(ticket.company.name).toBe(CLIENT);
+    // Under the PSA's own company for this customer, not the catch-all default company.
+    expect(ticket.company).toMatchObject({ identifier: 'ACMEDENTAL', name: PSA_COMPANY });
     expect(ticket.configurationIds).toHaveLength(1);
     expect(ticket.summary).toContain(HOST);
     const description = ticket.notes.find((n) => n.detailDescriptionFlag)!.text;

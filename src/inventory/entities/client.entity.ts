@@ -6,5 +6,7 @@ export class Client {
   @Column('text') name!: string;
   /** Normalised name: how clients named by different tools meet. */
   @Column('text') nameKey!: string;
+  /** Case, punctuation and legal suffixes ignored: how differently spelled names meet. */
+  @Column('text', { nullable: true }) matchKey!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }
