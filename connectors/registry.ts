@@ -1,7 +1,11 @@
 import type { ConnectorDefinition } from './contract/connector';
 import { connectwiseManageConnector } from './connectwise-manage';
+import { emailConnector } from './email';
 import { genericConnector } from './generic';
 import { ninjaoneConnector } from './ninjaone';
+import { pagerdutyConnector } from './pagerduty';
+import { slackConnector } from './slack';
+import { teamsConnector } from './teams';
 import { zabbixConnector } from './zabbix';
 
 /** The one explicit list of connectors. Adding a vendor: one folder, one line here. */
@@ -10,4 +14,8 @@ export const CONNECTOR_DEFINITIONS: readonly ConnectorDefinition<object>[] = [
   ninjaoneConnector as ConnectorDefinition<object>,
   connectwiseManageConnector as ConnectorDefinition<object>,
   zabbixConnector as ConnectorDefinition<object>,
+  pagerdutyConnector as ConnectorDefinition<object>,
+  slackConnector as ConnectorDefinition<object>,
+  teamsConnector as ConnectorDefinition<object>,
+  emailConnector as ConnectorDefinition<object>,
 ];

@@ -129,7 +129,9 @@ export interface Connector {
   runRollback?(device: ExternalRef, patchId: string): Promise<RollbackJob>;
   /**
    * Tells the people on call. Sends nothing (and succeeds) when the message is below the
-   * instance's own severity threshold. Safe to retry: the incident key lets the vendor dedupe.
+   * instance's own severity threshold. A retry after a lost answer is deduplicated where the
+   * vendor allows it (PagerDuty by the incident key, e-mail by its Message-ID); a chat webhook
+   * (Slack, Teams) has no such key and may show the message twice.
    */
   notify?(message: PagingMessage, delivery: DeliveryMarker): Promise<void>;
 }

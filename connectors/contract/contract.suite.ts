@@ -78,6 +78,11 @@ export interface ContractFixture<S extends object> {
   failingCall?: {
     arrange(status: number, headers: Record<string, string>, body: unknown): void;
     act(connector: Connector): Promise<unknown>;
+    /**
+     * False for a transport with no Retry-After (SMTP): `arrange` answers 429 with the
+     * transport's own "try later", which must be retryable; no delay is asserted.
+     */
+    retryAfter?: boolean;
   };
   /** Required for each declared pull stream (devices, patches, health, tickets.read). */
   pulls?: Partial<Record<PullStream, PullFixture>>;
@@ -270,12 +275,19 @@ export function runContractSuite<S extends object>(fixture: ContractFixture<S>):
         expect(err.message).not.toContain('vendor error body');
       });
 
-      it('classifies 429 as rate-limited and honours Retry-After', async () => {
-        const err = await run(429, { 'Retry-After': '7' });
-        expect(err.reason).toBe('rate-limited');
-        expect(err.retryable).toBe(true);
-        expect(err.retryAfterMs).toBe(7000);
-      });
+      if (call.retryAfter === false) {
+        it('classifies a "try later" answer (the 429 case) as retryable', async () => {
+          const err = await run(429, { 'Retry-After': '7' });
+          expect(err.retryable).toBe(true);
+        });
+      } else {
+        it('classifies 429 as rate-limited and honours Retry-After', async () => {
+          const err = await run(429, { 'Retry-After': '7' });
+          expect(err.reason).toBe('rate-limited');
+          expect(err.retryable).toBe(true);
+          expect(err.retryAfterMs).toBe(7000);
+        });
+      }
 
       it('classifies 503 as unavailable and retryable', async () => {
         const err = await run(503);
