@@ -13,6 +13,16 @@ const ALERT =
  * NinjaOne and ConnectWise polled, Zabbix pushing through its shipped media-type script.
  * The steps are the ones `npm run demo` plays.
  */
+/** A named step of a story: a failure says which step broke. */
+async function step(name: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    (err as Error).message = `step "${name}": ${(err as Error).message}`;
+    throw err;
+  }
+}
+
 describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
   let t: TestApp;
   let standIns: StandIns;
@@ -34,98 +44,112 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
     await standIns?.stop();
   });
 
-  it('matches the server across the three tools into one device under the client', async () => {
-    const device = await story.device();
-    // The PSA spells the customer "Acme Dental, Inc.": one client all the same.
-    expect([CLIENT, PSA_COMPANY]).toContain(device.client?.name);
-    expect(device.links.map((l) => l.instanceId).sort()).toEqual(
-      Object.values(story.instances).sort(),
+  it('plays the 2 AM story with the three real connectors, from patch night to recurrence', async () => {
+    // One story, in order: each step starts from where the one before left it.
+    await step(
+      'matches the server across the three tools into one device under the client',
+      async () => {
+        const device = await story.device();
+        // The PSA spells the customer "Acme Dental, Inc.": one client all the same.
+        expect([CLIENT, PSA_COMPANY]).toContain(device.client?.name);
+        expect(device.links.map((l) => l.instanceId).sort()).toEqual(
+          Object.values(story.instances).sort(),
+        );
+      },
     );
-  });
-
-  it('opens the incident from NinjaOne service verification while monitoring is green', async () => {
-    const incident = await story.patchNight();
-    expect(incident).toMatchObject({
-      state: 'open',
-      cause: 'post-patch-reboot',
-      details: { failed: ['MSSQLSERVER'], deviceDown: false },
+    await step(
+      'opens the incident from NinjaOne service verification while monitoring is green',
+      async () => {
+        const incident = await story.patchNight();
+        expect(incident).toMatchObject({
+          state: 'open',
+          cause: 'post-patch-reboot',
+          details: { failed: ['MSSQLSERVER'], deviceDown: false },
+        });
+        expect(incident.suspects.map((s) => s.patchId ?? s.kind)).toEqual([KB, 'reboot']);
+      },
+    );
+    await step(
+      'writes the exact alert text on the Zabbix problem and opens one ConnectWise ticket',
+      async () => {
+        const { note, ticket } = await story.monitoringSeesIt();
+        expect(note).toBe(ALERT);
+        expect(standIns.zabbix.acknowledgements(story.problemId)).toEqual([ALERT]);
+        const tickets = story.monitoringTickets();
+        expect(tickets).toHaveLength(1);
+        // Under the PSA's own company for this customer, not the catch-all default company.
+        expect(ticket.company).toMatchObject({ identifier: 'ACMEDENTAL', name: PSA_COMPANY });
+        expect(ticket.configurationIds).toHaveLength(1);
+        expect(ticket.summary).toContain(HOST);
+        const description = ticket.notes.find((n) => n.detailDescriptionFlag)!.text;
+        expect(description).toContain(KB);
+        // The verification names the tool that made it, by its instance name.
+        expect(description).toMatch(
+          new RegExp(`- MSSQLSERVER: failed at .* \\(${CLIENT} ninjaone\\)`),
+        );
+        expect(description).toMatch(/\/api\/v1\/incidents\/[0-9a-f-]+\/rollback/);
+        const incident = (await story.incident('open'))!;
+        expect(incident.details.deviceDown).toBe(true);
+        expect(incident.tickets).toEqual([
+          expect.objectContaining({ relation: 'incident-ticket', externalId: String(ticket.id) }),
+        ]);
+      },
+    );
+    await step('links the user ticket the practice opened and notes both tickets', async () => {
+      const incident = await story.userCalls();
+      expect(incident.tickets.map((x) => x.relation).sort()).toEqual([
+        'incident-ticket',
+        'user-ticket',
+      ]);
+      const user = standIns.connectwiseManage.tickets().find((x) => x.id === story.userTicket)!;
+      expect(user.summary).toBe(USER_TICKET);
+      expect(user.notes.some((n) => n.text.includes('/api/v1/incidents/'))).toBe(true);
+      const [ours] = story.monitoringTickets();
+      expect(ours.notes.some((n) => n.text.includes(String(story.userTicket)))).toBe(true);
     });
-    expect(incident.suspects.map((s) => s.patchId ?? s.kind)).toEqual([KB, 'reboot']);
-  });
-
-  it('writes the exact alert text on the Zabbix problem and opens one ConnectWise ticket', async () => {
-    const { note, ticket } = await story.monitoringSeesIt();
-    expect(note).toBe(ALERT);
-    expect(standIns.zabbix.acknowledgements(story.problemId)).toEqual([ALERT]);
-    const tickets = story.monitoringTickets();
-    expect(tickets).toHaveLength(1);
-    // Under the PSA's own company for this customer, not the catch-all default company.
-    expect(ticket.company).toMatchObject({ identifier: 'ACMEDENTAL', name: PSA_COMPANY });
-    expect(ticket.configurationIds).toHaveLength(1);
-    expect(ticket.summary).toContain(HOST);
-    const description = ticket.notes.find((n) => n.detailDescriptionFlag)!.text;
-    expect(description).toContain(KB);
-    // The verification names the tool that made it, by its instance name.
-    expect(description).toMatch(new RegExp(`- MSSQLSERVER: failed at .* \\(${CLIENT} ninjaone\\)`));
-    expect(description).toMatch(/\/api\/v1\/incidents\/[0-9a-f-]+\/rollback/);
-    const incident = (await story.incident('open'))!;
-    expect(incident.details.deviceDown).toBe(true);
-    expect(incident.tickets).toEqual([
-      expect.objectContaining({ relation: 'incident-ticket', externalId: String(ticket.id) }),
-    ]);
-  });
-
-  it('links the user ticket the practice opened and notes both tickets', async () => {
-    const incident = await story.userCalls();
-    expect(incident.tickets.map((x) => x.relation).sort()).toEqual([
-      'incident-ticket',
-      'user-ticket',
-    ]);
-    const user = standIns.connectwiseManage.tickets().find((x) => x.id === story.userTicket)!;
-    expect(user.summary).toBe(USER_TICKET);
-    expect(user.notes.some((n) => n.text.includes('/api/v1/incidents/'))).toBe(true);
-    const [ours] = story.monitoringTickets();
-    expect(ours.notes.some((n) => n.text.includes(String(story.userTicket)))).toBe(true);
-  });
-
-  it('rolls back the confirmed KB through NinjaOne, keeping the rotated refresh token', async () => {
-    standIns.ninjaone.app.rotateRefreshTokens = true;
-    const first = standIns.ninjaone.app.refreshToken;
-    const { run, incident } = await story.rollback();
-    expect(run.body).toMatchObject({ type: 'SCRIPT', id: 311, parameters: '-KB 5034441' });
-    expect(incident.state).toBe('mitigating');
-    expect(incident.suspects.find((s) => s.patchId === KB)?.status).toBe('confirmed');
-    // NinjaOne killed the first refresh token; the instance now holds the one it handed out.
-    const current = standIns.ninjaone.app.refreshToken;
-    expect(current).not.toBe(first);
-    const host = t.app.get(ConnectorHost);
-    const row = await t.db.dataSource
-      .getRepository(ConnectorInstance)
-      .findOneByOrFail({ id: story.instances.ninjaone });
-    expect(host.secrets(row)).toMatchObject({ refreshToken: current });
-  });
-
-  it('resolves on recovery: notes Zabbix, notes and closes the one ticket', async () => {
-    const { incident, ticket, notes } = await story.recovery();
-    expect(incident.state).toBe('resolved');
-    expect(notes).toHaveLength(2);
-    expect(notes[1]).toContain('recovered');
-    expect(ticket.status.name).toBe('>Closed');
-    expect(ticket.notes.at(-1)!.text).toContain('Resolved');
-    expect(story.monitoringTickets()).toHaveLength(1);
-    expect(standIns.connectwiseManage.tickets()).toHaveLength(2);
-    const alerts = await standIns.zabbix.alertsSent();
-    expect(alerts.map((a) => [a.status, a.result])).toEqual([
-      [202, 'OK'],
-      [202, 'OK'],
-    ]);
-  });
-
-  it('reopens the same incident and the same ConnectWise ticket when SQL Server stops again', async () => {
-    const { incident, ticket } = await story.recurrence();
-    expect(incident.state).toBe('open');
-    expect(story.monitoringTickets()).toHaveLength(1);
-    expect(ticket.status.name).toBe('New');
-    expect(standIns.zabbix.acknowledgements(story.problemId)).toHaveLength(1);
-  });
+    await step(
+      'rolls back the confirmed KB through NinjaOne, keeping the rotated refresh token',
+      async () => {
+        standIns.ninjaone.app.rotateRefreshTokens = true;
+        const first = standIns.ninjaone.app.refreshToken;
+        const { run, incident } = await story.rollback();
+        expect(run.body).toMatchObject({ type: 'SCRIPT', id: 311, parameters: '-KB 5034441' });
+        expect(incident.state).toBe('mitigating');
+        expect(incident.suspects.find((s) => s.patchId === KB)?.status).toBe('confirmed');
+        // NinjaOne killed the first refresh token; the instance now holds the one it handed out.
+        const current = standIns.ninjaone.app.refreshToken;
+        expect(current).not.toBe(first);
+        const host = t.app.get(ConnectorHost);
+        const row = await t.db.dataSource
+          .getRepository(ConnectorInstance)
+          .findOneByOrFail({ id: story.instances.ninjaone });
+        expect(host.secrets(row)).toMatchObject({ refreshToken: current });
+      },
+    );
+    await step('resolves on recovery: notes Zabbix, notes and closes the one ticket', async () => {
+      const { incident, ticket, notes } = await story.recovery();
+      expect(incident.state).toBe('resolved');
+      expect(notes).toHaveLength(2);
+      expect(notes[1]).toContain('recovered');
+      expect(ticket.status.name).toBe('>Closed');
+      expect(ticket.notes.at(-1)!.text).toContain('Resolved');
+      expect(story.monitoringTickets()).toHaveLength(1);
+      expect(standIns.connectwiseManage.tickets()).toHaveLength(2);
+      const alerts = await standIns.zabbix.alertsSent();
+      expect(alerts.map((a) => [a.status, a.result])).toEqual([
+        [202, 'OK'],
+        [202, 'OK'],
+      ]);
+    });
+    await step(
+      'reopens the same incident and the same ConnectWise ticket when SQL Server stops again',
+      async () => {
+        const { incident, ticket } = await story.recurrence();
+        expect(incident.state).toBe('open');
+        expect(story.monitoringTickets()).toHaveLength(1);
+        expect(ticket.status.name).toBe('New');
+        expect(standIns.zabbix.acknowledgements(story.problemId)).toHaveLength(1);
+      },
+    );
+  }, 120_000);
 });

@@ -42,6 +42,16 @@ interface Acknowledged {
   acknowledges: { message: string }[];
 }
 
+/** A named step of a story: a failure says which step broke. */
+async function step(name: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    (err as Error).message = `step "${name}": ${(err as Error).message}`;
+    throw err;
+  }
+}
+
 describe('Switchboard with a real Zabbix 6.0: problem → incident → note → recovery', () => {
   const admin = new ZabbixAdmin(url);
   const created: ZabbixObjects = {};
@@ -154,47 +164,51 @@ describe('Switchboard with a real Zabbix 6.0: problem → incident → note → 
     await t?.close();
   });
 
-  it('opens the incident from the problem the media type posted, blamed on the patch reboot', async () => {
-    await sendUntilProcessed(trapper, { host: hostName, key: SERVICE_ITEM_KEY, value: 0 });
-    const opened = await eventually('the incident', async () => {
-      const found = await incident();
-      return found?.state === 'open' ? found : undefined;
-    });
-    expect(opened).toMatchObject({ cause: 'post-patch-reboot' });
-    expect(opened.title).toContain('MSSQLSERVER');
-    const [link] = (await t.db.dataSource.query(
-      `SELECT problem_id FROM alert_link WHERE incident_id = $1`,
-      [opened.id],
-    )) as { problem_id: string }[];
-    problemId = link.problem_id;
-    expect(problemId).toMatch(/^\d+$/);
-  });
-
-  it('writes its note onto the Zabbix problem with event.acknowledge', async () => {
-    const [note] = await eventually('the note on the problem', async () => {
-      const messages = await acknowledgements();
-      return messages.length > 0 ? messages : undefined;
-    });
-    // Zabbix alone saw the service down (no post-patch check ran here), and the note says so.
-    expect(note).toBe(
-      `${visibleName} is Degraded. Trigger: Post-Patch Reboot (KB5034441). Verification: not verified yet; monitoring reports 'MSSQLSERVER' down.`,
+  it('takes a real Zabbix problem from the media type to an incident, a note and the recovery', async () => {
+    // One story, in order: each step starts from where the one before left it.
+    await step(
+      'opens the incident from the problem the media type posted, blamed on the patch reboot',
+      async () => {
+        await sendUntilProcessed(trapper, { host: hostName, key: SERVICE_ITEM_KEY, value: 0 });
+        const opened = await eventually('the incident', async () => {
+          const found = await incident();
+          return found?.state === 'open' ? found : undefined;
+        });
+        expect(opened).toMatchObject({ cause: 'post-patch-reboot' });
+        expect(opened.title).toContain('MSSQLSERVER');
+        const [link] = (await t.db.dataSource.query(
+          `SELECT problem_id FROM alert_link WHERE incident_id = $1`,
+          [opened.id],
+        )) as { problem_id: string }[];
+        problemId = link.problem_id;
+        expect(problemId).toMatch(/^\d+$/);
+      },
     );
-  });
-
-  it('resolves the incident on recovery and notes the problem again', async () => {
-    await sendUntilProcessed(trapper, { host: hostName, key: SERVICE_ITEM_KEY, value: 1 });
-    const resolved = await eventually('the resolved incident', async () => {
-      const found = await incident();
-      return found?.state === 'resolved' ? found : undefined;
+    await step('writes its note onto the Zabbix problem with event.acknowledge', async () => {
+      const [note] = await eventually('the note on the problem', async () => {
+        const messages = await acknowledgements();
+        return messages.length > 0 ? messages : undefined;
+      });
+      // Zabbix alone saw the service down (no post-patch check ran here), and the note says so.
+      expect(note).toBe(
+        `${visibleName} is Degraded. Trigger: Post-Patch Reboot (KB5034441). Verification: not verified yet; monitoring reports 'MSSQLSERVER' down.`,
+      );
     });
-    expect(resolved.outbox.filter((o) => o.action === 'pushAlertNote')).toEqual([
-      expect.objectContaining({ status: 'delivered' }),
-      expect.objectContaining({ status: 'delivered' }),
-    ]);
-    const messages = await eventually('the recovery note', async () => {
-      const all = await acknowledgements();
-      return all.length > 1 ? all : undefined;
+    await step('resolves the incident on recovery and notes the problem again', async () => {
+      await sendUntilProcessed(trapper, { host: hostName, key: SERVICE_ITEM_KEY, value: 1 });
+      const resolved = await eventually('the resolved incident', async () => {
+        const found = await incident();
+        return found?.state === 'resolved' ? found : undefined;
+      });
+      expect(resolved.outbox.filter((o) => o.action === 'pushAlertNote')).toEqual([
+        expect.objectContaining({ status: 'delivered' }),
+        expect.objectContaining({ status: 'delivered' }),
+      ]);
+      const messages = await eventually('the recovery note', async () => {
+        const all = await acknowledgements();
+        return all.length > 1 ? all : undefined;
+      });
+      expect(messages[1]).toContain('recovered');
     });
-    expect(messages[1]).toContain('recovered');
-  });
+  }, 120_000);
 });
