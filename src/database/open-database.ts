@@ -6,6 +6,7 @@ import { EnvError } from '../config/env';
 import { createDataSource } from './data-source';
 import { startEmbeddedDatabase } from './embedded';
 import { decodeKey, loadOrCreateKeyFile } from './secret-key';
+import { migrate } from './migrate';
 
 export interface OpenedDatabase {
   config: AppConfig;
@@ -47,7 +48,7 @@ export async function openDatabase(
   const dataSource = createDataSource(url, embedded ? 1 : env.DATABASE_POOL_SIZE);
   try {
     await dataSource.initialize();
-    if (options.migrate !== false) await dataSource.runMigrations({ transaction: 'each' });
+    if (options.migrate !== false) await migrate(dataSource, Boolean(embedded));
   } catch (err) {
     if (dataSource.isInitialized) await dataSource.destroy();
     await embedded?.stop();
