@@ -44,6 +44,12 @@ export class MetricsService {
     help: 'Inbox records put back for the next batch after losing a lock race (deadlock) to another replica',
     registers: [this.registry],
   });
+  readonly outboxLeaseLost = new Counter({
+    name: 'switchboard_outbox_lease_lost_total',
+    help: 'Claimed outbox messages not delivered because another replica took them over first',
+    labelNames: ['action'],
+    registers: [this.registry],
+  });
   readonly pollDuration = new Histogram({
     name: 'switchboard_poll_duration_seconds',
     help: 'Duration of one poll of one stream',

@@ -159,8 +159,32 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
 
   async tick(): Promise<boolean> {
     const claimed = await this.claim();
-    for (const message of claimed) await this.deliver(message);
+    await this.deliverAll(claimed);
     return claimed.length === BATCH;
+  }
+
+  /** Delivers claimed messages one after another, each only while this replica still owns it. */
+  async deliverAll(claimed: OutboxMessage[]): Promise<void> {
+    for (const message of claimed) {
+      if (await this.stillOwned(message)) await this.deliver(message);
+      else this.metrics.outboxLeaseLost.inc({ action: message.action });
+    }
+  }
+
+  /**
+   * Right before the vendor call: this replica still holds the message (a slow vendor may have
+   * outlived the lease and another replica taken it over), and its lease starts again, so a
+   * batch is never longer than one lease per message.
+   */
+  private async stillOwned(message: OutboxMessage): Promise<boolean> {
+    const rows = returnedRows<{ id: string }>(
+      await this.ds.query(
+        `UPDATE outbox_message SET lease_until = now() + make_interval(secs => $3)
+          WHERE id = $1 AND lease_owner = $2 AND status = 'delivering' RETURNING id`,
+        [message.id, this.config.replicaId, this.config.env.OUTBOX_LEASE_SECONDS],
+      ),
+    );
+    return rows.length === 1;
   }
 
   private async deliver(message: OutboxMessage): Promise<void> {
