@@ -151,6 +151,8 @@ async function main() {
       SWITCHBOARD_SECRET_KEY: randomBytes(32).toString('hex'),
       SWITCHBOARD_WORKERS: 'false',
       LOG_LEVEL: 'silent',
+      // The bulk seed below is one long statement per table, longer than any request may be.
+      DATABASE_STATEMENT_TIMEOUT_MS: '600000',
     }),
   );
   const app = await createApp({ config: db.config, dataSource: db.dataSource });

@@ -16,7 +16,7 @@ export function sqlState(err: unknown): string | undefined {
 
 const UNAVAILABLE_STATES = /^(08|53|57P0[1-3]|57014)/;
 const UNAVAILABLE_MESSAGES =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i;
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i;
 
 export function classifyDbError(err: unknown): DbErrorClass {
   const state = sqlState(err);

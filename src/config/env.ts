@@ -44,6 +44,13 @@ export class Env {
   @Max(200)
   DATABASE_POOL_SIZE = 20;
 
+  /** PostgreSQL only: a statement (and the wait for its answer) longer than this fails. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 30000;
+
   @IsString()
   SWITCHBOARD_DATA_DIR = './data';
 

@@ -3,8 +3,12 @@ import { MIGRATIONS } from '../../migrations';
 import { SnakeNamingStrategy } from '../common/naming.strategy';
 import { ENTITIES } from './entities';
 
-/** The one DataSource factory: the app, the CLI and the tests share it. */
-export function createDataSource(url: string, poolSize: number): DataSource {
+/**
+ * The one DataSource factory: the app, the CLI and the tests share it. With `timeoutMs`, the
+ * server cancels a longer statement and the client stops waiting a little later (a database
+ * that drops packets never answers at all); migrations run without it.
+ */
+export function createDataSource(url: string, poolSize: number, timeoutMs?: number): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -14,7 +18,11 @@ export function createDataSource(url: string, poolSize: number): DataSource {
     migrationsTransactionMode: 'each',
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
-    extra: { max: poolSize, connectionTimeoutMillis: 10_000 },
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: 10_000,
+      ...(timeoutMs ? { statement_timeout: timeoutMs, query_timeout: timeoutMs + 2_000 } : {}),
+    },
   });
 }
 

@@ -45,10 +45,23 @@ export async function openDatabase(
     ? undefined
     : await startEmbeddedDatabase(env.SWITCHBOARD_DATA_DIR);
   const url = env.DATABASE_URL ?? embedded!.url;
-  const dataSource = createDataSource(url, embedded ? 1 : env.DATABASE_POOL_SIZE);
+  // PGlite serves one process through one connection and has no network to lose: no timeouts.
+  const timeoutMs = embedded ? undefined : env.DATABASE_STATEMENT_TIMEOUT_MS;
+  const dataSource = createDataSource(url, embedded ? 1 : env.DATABASE_POOL_SIZE, timeoutMs);
   try {
+    if (options.migrate !== false && !embedded) {
+      // A migration may run longer than any request should: its own connection, no timeout.
+      // Two connections: one holds the migration lock while the other migrates.
+      const migrations = createDataSource(url, 2);
+      await migrations.initialize();
+      try {
+        await migrate(migrations, false);
+      } finally {
+        await migrations.destroy();
+      }
+    }
     await dataSource.initialize();
-    if (options.migrate !== false) await migrate(dataSource, Boolean(embedded));
+    if (options.migrate !== false && embedded) await migrate(dataSource, true);
   } catch (err) {
     if (dataSource.isInitialized) await dataSource.destroy();
     await embedded?.stop();
