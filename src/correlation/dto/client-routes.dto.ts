@@ -31,7 +31,7 @@ export class ClientRoutesDto {
 
   @ApiPropertyOptional({
     description:
-      'Paging channels (PagerDuty, Slack, Teams, e-mail) told when this client’s incidents open, recur, are being rolled back and resolve',
+      'Instances with the notify capability (pagers, chat channels, mailboxes) told when this client’s incidents open, recur, are being rolled back and resolve',
     type: [String],
   })
   @IsOptional()
