@@ -5,6 +5,7 @@ import { FailedPatchIndex1764300000000 } from './1764300000000-FailedPatchIndex'
 import { HealthEventOrigin1764400000000 } from './1764400000000-HealthEventOrigin';
 import { AddDecisions1764500000000 } from './1764500000000-AddDecisions';
 import { ClientLinkMatching1764600000000 } from './1764600000000-ClientLinkMatching';
+import { Rollbacks1764700000000 } from './1764700000000-Rollbacks';
 
 /** Every migration, in order. Never edit one after release: add a new one. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   HealthEventOrigin1764400000000,
   AddDecisions1764500000000,
   ClientLinkMatching1764600000000,
+  Rollbacks1764700000000,
 ];

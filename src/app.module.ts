@@ -11,12 +11,14 @@ import { IngestModule } from './ingest/ingest.module';
 import { InventoryModule } from './inventory/inventory.module';
 import { OpsModule } from './ops/ops.module';
 import { OutboxModule } from './outbox/outbox.module';
+import { ReadinessModule } from './readiness/readiness.module';
+import { RollbackModule } from './rollback/rollback.module';
 
 export type AppModuleOptions = CoreOptions;
 
 /**
  * The features, in the order of the flow: ingest → inventory → correlation → incidents →
- * outbox, beside access, audit, connector instances and operations. Each module exports only
+ * rollback and readiness → outbox, beside access, audit, connector instances and operations. Each module exports only
  * what others may use.
  */
 @Module({})
@@ -35,6 +37,8 @@ export class AppModule {
         InventoryModule,
         CorrelationModule,
         IncidentsModule,
+        RollbackModule,
+        ReadinessModule,
         OutboxModule,
       ],
     };

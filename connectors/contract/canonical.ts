@@ -60,6 +60,16 @@ export interface DeviceSeen extends Omit<EventBase, 'occurredAt'> {
   role?: string;
   os?: string;
   online?: boolean;
+  /** When the device last booted, as it reports it (a pending-reboot flag older than this is stale). */
+  lastBootAt?: Date;
+  /** Whether the device waits for a reboot to finish installing or removing updates. */
+  rebootPending?: {
+    pending: boolean;
+    /** Why, in the reporter's words ("Component Based Servicing: RebootPending"). */
+    reason?: string;
+    /** The check that said it (a script's name), when not the RMM itself. */
+    check?: string;
+  };
 }
 
 export interface PatchSeen extends EventBase {
@@ -98,6 +108,8 @@ export interface HealthSeen extends EventBase {
   severity?: Severity;
   /** The monitoring tool's problem id, so notes can be written back onto it. */
   problemId?: string;
+  /** The check that said it (a check script's name), when it is not the tool itself. */
+  check?: string;
   message?: string;
 }
 

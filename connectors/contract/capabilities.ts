@@ -23,7 +23,7 @@ export const CAPABILITY_METHODS: Record<Capability, readonly string[]> = {
   'tickets.read': ['pullTickets'],
   'tickets.write': ['upsertTicket', 'noteTicket', 'closeTicket', 'reopenTicket'],
   'alerts.note': ['pushAlertNote'],
-  rollback: ['runRollback'],
+  rollback: ['runRollback', 'rollbackResult'],
   webhooks: ['handleWebhook'],
   notify: ['notify'],
 };

@@ -74,8 +74,46 @@ export interface DeliveryMarker {
 }
 
 export interface RollbackJob {
+  /** Whatever the connector needs to find the run again (the RMM may return no id of its own). */
   jobId: string;
   status: 'queued' | 'running' | 'done' | 'failed';
+}
+
+/**
+ * The one JSON line the shipped removal script (scripts/windows/Remove-Patch.ps1) prints,
+ * found in the run's output by `findPatchRemovalReport` (connectors/shared).
+ */
+export interface PatchRemovalReport {
+  /** 'KB5034441'. */
+  kb: string;
+  /**
+   * removed: DISM removed the package; not-installed: no package carries the KB;
+   * refused: permanent or servicing-stack package, left alone; failed: DISM or the script failed.
+   */
+  outcome: 'removed' | 'not-installed' | 'refused' | 'failed';
+  /** The script's exit code (0 removed, 3010 removed and a reboot is pending, see scripts/README.md). */
+  exitCode: number;
+  packageName?: string;
+  /** The removal needs a reboot to finish. */
+  rebootRequired?: boolean;
+  /** The script started that reboot (-Reboot). */
+  rebooting?: boolean;
+  /** One sentence for people. */
+  message?: string;
+}
+
+/** Where a rollback run stands, as the RMM reports it. */
+export interface RollbackResult {
+  /** running: ask again later (queued, executing, or no result reported yet). */
+  state: 'running' | 'succeeded' | 'failed';
+  /** The script's exit code, when the RMM or the script's report gives it. */
+  exitCode?: number;
+  /** What the run printed, at most 2,000 characters (shown on the timeline). */
+  output?: string;
+  /** The removal script's own report, when its JSON line was found in the output. */
+  report?: PatchRemovalReport;
+  /** One sentence: what the RMM reported, e.g. "script finished with FAILURE (exit 1)". */
+  detail: string;
 }
 
 export type CapabilityStatus = 'ok' | 'denied' | 'error';
@@ -126,7 +164,18 @@ export interface Connector {
    * gets the note either way (once per marker). Safe to retry.
    */
   reopenTicket?(target: ExternalRef, note: string, delivery: DeliveryMarker): Promise<void>;
+  /**
+   * Starts the removal of one patch on one device through the RMM's script runner. Never
+   * retried blindly by the connector: an RMM that returns no job id may have started it.
+   */
   runRollback?(device: ExternalRef, patchId: string): Promise<RollbackJob>;
+  /**
+   * What runRollback would send (the script, its parameters, the call), without sending it:
+   * a dry run shows it. No I/O; throws ConnectorError('invalid') when it could not run.
+   */
+  planRollback?(device: ExternalRef, patchId: string): Record<string, unknown>;
+  /** Follows a run started by runRollback to its result; read-only, safe to call repeatedly. */
+  rollbackResult?(device: ExternalRef, jobId: string): Promise<RollbackResult>;
   /**
    * Tells the people on call. Sends nothing (and succeeds) when the message is below the
    * instance's own severity threshold. A retry after a lost answer is deduplicated where the

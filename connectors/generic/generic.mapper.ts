@@ -2,6 +2,7 @@ import type {
   CanonicalEvent,
   ClientRef,
   DeviceRef,
+  HealthSeen,
   PatchStatus,
   Severity,
 } from '../contract/canonical';
@@ -48,13 +49,32 @@ export function toCanonical(event: GenericEvent, defaultClient?: string): Canoni
     ];
   }
   if (event.kind === 'device.rebooted') return [{ ...base, type: 'reboot' }];
+  if (event.kind === 'reboot.pending' || event.kind === 'reboot.clear') {
+    return [
+      {
+        type: 'device',
+        sourceId: event.eventId,
+        occurredAt: base.occurredAt,
+        client,
+        device: base.device,
+        ...(event.lastBootAt ? { lastBootAt: new Date(event.lastBootAt) } : {}),
+        rebootPending: {
+          pending: event.kind === 'reboot.pending',
+          reason: event.message,
+          check: event.check?.name,
+        },
+      },
+    ];
+  }
   const subject = event.service?.name ?? event.check?.name;
   return [
     {
       ...base,
       type: 'health',
-      kind: event.kind as Exclude<GenericEvent['kind'], `patch.${string}` | 'device.rebooted'>,
+      kind: event.kind as HealthSeen['kind'],
       subject,
+      ...(event.origin ? { origin: event.origin } : {}),
+      ...(event.service && event.check ? { check: event.check.name } : {}),
     },
   ];
 }

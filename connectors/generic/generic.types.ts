@@ -11,7 +11,11 @@ export const GENERIC_KINDS = [
   'service.up',
   'check.failed',
   'check.ok',
+  'reboot.pending',
+  'reboot.clear',
 ] as const;
+
+export const GENERIC_ORIGINS = ['monitoring', 'verification'] as const;
 
 export type GenericKind = (typeof GENERIC_KINDS)[number];
 
@@ -23,6 +27,11 @@ export interface GenericEvent {
   device: { hostname?: string; fqdn?: string; ip?: string; serial?: string; id?: string };
   patch?: { id: string; title?: string; severity?: string; rebootRequired?: boolean };
   service?: { name: string };
+  /** The check that said it; with a service, the script that looked at the service. */
   check?: { name: string };
+  /** 'verification': a check script's own finding, evidence on incidents. Default 'monitoring'. */
+  origin?: (typeof GENERIC_ORIGINS)[number];
+  /** reboot.* only: when the device last booted, so a flag older than the boot is stale. */
+  lastBootAt?: string;
   message?: string;
 }

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { SEVERITIES } from '../contract/canonical';
-import { GENERIC_KINDS, type GenericEvent } from './generic.types';
+import { GENERIC_KINDS, GENERIC_ORIGINS, type GenericEvent } from './generic.types';
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 const MAX_TEXT = 2000;
@@ -44,14 +44,14 @@ function requiredName(o: Obj, key: string, at: string, problems: string[]): void
   else optionalString(o, key, at, problems);
 }
 
-function validateOccurredAt(value: unknown, at: string, problems: string[], now?: Date): void {
+function validateDate(value: unknown, field: string, problems: string[], now?: Date): void {
   const ms = typeof value === 'string' && ISO_8601.test(value) ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(ms)) {
-    problems.push(`${at}.occurredAt: must be an ISO-8601 date-time with a time zone`);
+    problems.push(`${field}: must be an ISO-8601 date-time with a time zone`);
   } else if (ms < EARLIEST) {
-    problems.push(`${at}.occurredAt: before 2000-01-01; check the sender's clock`);
+    problems.push(`${field}: before 2000-01-01; check the sender's clock`);
   } else if (now && ms > now.getTime() + MAX_AHEAD_MS) {
-    problems.push(`${at}.occurredAt: more than a day in the future; check the sender's clock`);
+    problems.push(`${field}: more than a day in the future; check the sender's clock`);
   }
 }
 
@@ -116,6 +116,16 @@ function validateKindParts(o: Obj, kind: string, at: string, problems: string[])
     const part = requiredObject(o, named, at, problems);
     if (part) requiredName(part, 'name', `${at}.${named}`, problems);
   }
+  // A service reported by a check script names the script as well.
+  if (named !== 'check' && o.check !== undefined && o.check !== null) {
+    if (!isObj(o.check)) problems.push(`${at}.check: must be an object`);
+    else requiredName(o.check, 'name', `${at}.check`, problems);
+  }
+  if (o.lastBootAt !== undefined && o.lastBootAt !== null) {
+    if (!kind.startsWith('reboot.'))
+      problems.push(`${at}.lastBootAt: only reboot.pending and reboot.clear carry it`);
+    else validateDate(o.lastBootAt, `${at}.lastBootAt`, problems);
+  }
 }
 
 /** Returns the problems of one event, each naming its field; empty when it is valid. */
@@ -126,7 +136,13 @@ export function validateGenericEvent(value: unknown, at: string, now?: Date): st
   if (typeof kind !== 'string' || !(GENERIC_KINDS as readonly string[]).includes(kind)) {
     problems.push(`${at}.kind: must be one of ${GENERIC_KINDS.join(', ')}`);
   }
-  validateOccurredAt(value.occurredAt, at, problems, now);
+  validateDate(value.occurredAt, `${at}.occurredAt`, problems, now);
+  if (
+    value.origin !== undefined &&
+    value.origin !== null &&
+    !(GENERIC_ORIGINS as readonly unknown[]).includes(value.origin)
+  )
+    problems.push(`${at}.origin: must be one of ${GENERIC_ORIGINS.join(', ')}`);
   optionalString(value, 'eventId', at, problems);
   optionalString(value, 'client', at, problems, 200);
   optionalString(value, 'message', at, problems, MAX_TEXT, true);

@@ -63,6 +63,13 @@ export class MetricsService {
     labelNames: ['kind', 'stream', 'reason'],
     registers: [this.registry],
   });
+  readonly rollbacks = new Counter({
+    name: 'switchboard_rollbacks_total',
+    help: 'Rollbacks by the state they reached: requested, refused, running, succeeded, failed',
+    labelNames: ['state'],
+    registers: [this.registry],
+  });
+
   readonly outboxDepth = new Gauge({
     name: 'switchboard_outbox_depth',
     help: 'Outbox messages by status',

@@ -113,6 +113,27 @@ export class Env {
   @Min(1)
   @Max(3600)
   OUTBOX_LEASE_SECONDS = 120;
+
+  /** A rollback whose script reports no result within this many minutes fails. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  ROLLBACK_TIMEOUT_MINUTES = 30;
+
+  /** After the script, how long the failed services get to come back (a reboot included). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  ROLLBACK_VERIFY_MINUTES = 20;
+
+  /** How often a running rollback asks the RMM for its result. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  ROLLBACK_POLL_SECONDS = 30;
 }
 
 export class EnvError extends Error {

@@ -10,6 +10,7 @@ export function healthFact(device: Device, event: HealthEvent): HealthFact {
     origin: event.origin,
     at: new Date(event.occurredAt),
     source: event.instanceId,
+    ...(event.check ? { check: event.check } : {}),
     deviceName: device.displayName,
   };
 }

@@ -20,8 +20,14 @@ import { DeviceLink } from '../inventory/entities/device-link.entity';
 import { HealthEvent } from '../inventory/entities/health-event.entity';
 import { PatchEvent } from '../inventory/entities/patch-event.entity';
 import { OutboxMessage } from '../outbox/entities/outbox-message.entity';
+import { BlockedPatch } from '../rollback/entities/blocked-patch.entity';
+import { Rollback } from '../rollback/entities/rollback.entity';
+import { UnremovablePatchRule } from '../rollback/entities/unremovable-patch-rule.entity';
 
 export const ENTITIES = [
+  Rollback,
+  BlockedPatch,
+  UnremovablePatchRule,
   ApiToken,
   AuditEntry,
   ConnectorInstance,

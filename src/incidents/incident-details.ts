@@ -13,6 +13,8 @@ export interface IncidentDetails {
     result: 'failed' | 'ok';
     at: string;
     source: string;
+    /** The check that said it (a script), when not the tool itself. */
+    by?: string;
   }[];
   wave?: WaveDecision;
   /** When the outage began: the earliest failure the incident knows (ISO), which may be before it opened. */

@@ -188,6 +188,8 @@ export class IncidentNotifier {
         await this.recurred(m, incident, decision, news.change, news.newAlert);
         return this.page(m, incident, decision, 'recurred', news.change);
       case 'mitigating':
+        // The ticket hears that a rollback runs; the pager is acknowledged.
+        await this.changed(m, incident, decision, news.change, UPDATED);
         return this.page(m, incident, decision, 'mitigating', news.change);
       case 'user-ticket-linked':
         return this.linkedUserTicket(m, incident, decision, news.link, news.evidence);

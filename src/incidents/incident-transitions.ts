@@ -11,6 +11,8 @@ export interface HealthFact {
   at: Date;
   /** The connector instance that reported it. */
   source: string;
+  /** The check (a script) that said it, when not the tool itself. */
+  check?: string;
   deviceName: string;
 }
 
@@ -66,6 +68,7 @@ function verified(d: IncidentDetails, f: HealthFact, result: 'failed' | 'ok'): I
     result,
     at: f.at.toISOString(),
     source: f.source,
+    ...(f.check ? { by: f.check } : {}),
   };
   return { ...d, verification: [...d.verification, entry] };
 }
@@ -206,4 +209,52 @@ export function mitigate(i: IncidentSnapshot, m: { text: string; at: Date }): Tr
     notify: 'mitigating',
     change: m.text,
   };
+}
+
+/**
+ * News of a rollback the ticket must hear (refused, waiting for approval, failed). A failed
+ * or refused rollback ends the mitigation: the incident is open again, never stuck mitigating.
+ */
+export function rollbackNews(
+  i: IncidentSnapshot,
+  n: { text: string; at: Date; endsMitigation: boolean },
+): Transition {
+  return {
+    changed: true,
+    at: n.at,
+    state: n.endsMitigation && i.state === 'mitigating' ? 'open' : i.state,
+    details: i.details,
+    timeline: { kind: 'rollback', text: n.text },
+    notify: 'updated',
+    change: n.text,
+  };
+}
+
+/**
+ * A verified rollback: the patch is gone and the failed services run again, so the incident
+ * is resolved with what was done as the change the tools are told.
+ */
+export function rolledBack(
+  i: IncidentSnapshot,
+  r: { change: string; at: Date; running: string[]; source: string },
+): Transition {
+  if (i.state === 'resolved')
+    return rollbackNews(i, { text: r.change, at: r.at, endsMitigation: false });
+  const d = i.details;
+  const entries = r.running.map((subject) => ({
+    subject,
+    what: 'service' as const,
+    result: 'ok' as const,
+    at: r.at.toISOString(),
+    source: r.source,
+    by: 'rollback verification',
+  }));
+  const next: IncidentDetails = {
+    ...d,
+    failed: d.failed.filter((s) => !r.running.includes(s)),
+    recovered: [...d.recovered, ...r.running.filter((s) => !d.recovered.includes(s))],
+    deviceDown: false,
+    verification: [...d.verification, ...entries],
+  };
+  return resolve({ ...i, details: next }, { by: 'rollback', change: r.change, at: r.at });
 }

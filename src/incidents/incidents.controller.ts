@@ -97,10 +97,4 @@ export class IncidentsController {
   ) {
     return this.incidents.resolve(who, id, dto.note);
   }
-
-  @Post(':id/rollback')
-  @HttpCode(202)
-  rollback(@CurrentPrincipal() who: Principal, @Param('id', ParseUUIDPipe) id: string) {
-    return this.incidents.rollback(who, id);
-  }
 }

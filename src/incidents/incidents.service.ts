@@ -5,8 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { notFound } from '../common/api-errors';
 import { IncidentLifecycle } from './incident-lifecycle.service';
 import { addTimeline, lockDevice } from './incident-store';
-import { mitigate, resolve, snapshotOf } from './incident-transitions';
-import { RoutingService } from '../connector-instances/routing.service';
+import { resolve, snapshotOf } from './incident-transitions';
 import { Client } from '../inventory/entities/client.entity';
 import { Device } from '../inventory/entities/device.entity';
 import { OutboxMessage } from '../outbox/entities/outbox-message.entity';
@@ -35,7 +34,6 @@ export class IncidentsService {
     private readonly ds: DataSource,
     private readonly audit: AuditService,
     private readonly lifecycle: IncidentLifecycle,
-    private readonly routing: RoutingService,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -188,66 +186,6 @@ export class IncidentsService {
         m,
       );
       return saved;
-    });
-    this.outbox.notify();
-    return result;
-  }
-
-  /** Rolls back the confirmed patch through the device's RMM (an outbox message, so never twice). */
-  async rollback(who: Principal, id: string) {
-    const result = await this.ds.transaction(async (m) => {
-      const incident = await this.visible(who, id, m);
-      if (!incident.deviceId)
-        throw new BadRequestException(`incident ${id} is not about one device`);
-      const confirmed = await m
-        .getRepository(IncidentSuspect)
-        .findOneBy({ incidentId: id, status: 'confirmed', kind: 'patch' });
-      if (!confirmed?.patchId)
-        throw new BadRequestException(
-          'suspects: confirm the patch to roll back first (POST …/suspects/:id/confirm)',
-        );
-      const [rmm] = await this.routing.forDevice(m, incident.deviceId, 'rollback');
-      if (!rmm)
-        throw new BadRequestException(
-          'no enabled RMM connector with the rollback capability knows this device',
-        );
-      const key = `${incident.key}:rollback:${confirmed.patchId}`;
-      const fresh = await this.outbox.enqueue(m, {
-        instanceId: rmm.instance.id,
-        action: 'runRollback',
-        payload: { device: { id: rmm.externalId }, patchId: confirmed.patchId },
-        idempotencyKey: key,
-        incidentId: id,
-      });
-      if (fresh) {
-        const text = `${who.name} asked ${rmm.instance.name} to roll back ${confirmed.patchId}.`;
-        await this.lifecycle.apply(
-          m,
-          incident,
-          mitigate(snapshotOf(incident), { text, at: new Date() }),
-          {
-            data: { instanceId: rmm.instance.id },
-          },
-        );
-        await this.audit.record(
-          who,
-          {
-            action: 'incident.rollback',
-            targetType: 'incident',
-            targetId: id,
-            detail: { patchId: confirmed.patchId, instanceId: rmm.instance.id },
-          },
-          m,
-        );
-      }
-      const message = await m.getRepository(OutboxMessage).findOneByOrFail({ idempotencyKey: key });
-      return {
-        incidentId: id,
-        patchId: confirmed.patchId,
-        outboxId: message.id,
-        status: message.status,
-        alreadyRequested: !fresh,
-      };
     });
     this.outbox.notify();
     return result;

@@ -4,6 +4,7 @@ import { ConnectorError } from '../../connectors/contract/connector-error';
 import { EARLIEST_DATE, LATEST_DATE } from '../common/date-range';
 import { resolveClient } from './client-resolver';
 import { resolveDevice } from './device-matcher';
+import { noteBoot, noteDeviceSeen } from './device-state';
 import { HealthEvent } from './entities/health-event.entity';
 import { PatchEvent } from './entities/patch-event.entity';
 import type { RecordedEvent } from './recorded-event';
@@ -48,6 +49,8 @@ export async function recordEvents(
       clientId,
       ...(e.type === 'device' ? { displayName: e.displayName, role: e.role, os: e.os } : {}),
     });
+    if (e.type === 'device') await noteDeviceSeen(m, device.id, e, new Date());
+    else if (e.type === 'reboot') await noteBoot(m, device.id, e.occurredAt);
     const common = {
       deviceId: device.id,
       clientId: device.clientId,
@@ -76,6 +79,7 @@ export async function recordEvents(
         severity: e.severity ?? null,
         problemId: e.problemId ?? null,
         origin: e.origin ?? 'monitoring',
+        check: e.check ?? null,
         history: e.history ?? false,
         occurredAt: e.occurredAt,
       });

@@ -26,7 +26,10 @@ export interface IncidentView {
     what?: 'service' | 'check';
     result: 'failed' | 'ok';
     at: string;
+    /** The tool (connector instance) that reported it. */
     source: string;
+    /** The check that said it (a script's name), when not the tool itself. */
+    by?: string;
   }[];
   /**
    * What verification (a post-patch service check, a check script) found failing, by the

@@ -26,7 +26,7 @@ describe('the 2 AM update, end to end', () => {
   let ids: FakeToolsApp['ids'];
 
   beforeAll(async () => {
-    app = await startFakeToolsApp();
+    app = await startFakeToolsApp({ ROLLBACK_POLL_SECONDS: '1' });
     ({ t, vendor, ids } = app);
   });
   afterAll(async () => {
@@ -253,32 +253,159 @@ describe('the 2 AM update, end to end', () => {
         expect(after.outbox.filter((o) => o.action === 'upsertTicket')).toHaveLength(2);
       },
     );
-    await step('rolls back the confirmed patch through the RMM, once', async () => {
+    await step('plans the rollback on a dry run and changes nothing', async () => {
       const incident = (await incidentOf('Server-01', 'open'))!;
-      expect((await t.api('POST', `/api/v1/incidents/${incident.id}/rollback`)).status).toBe(400);
-      const kb = incident.suspects.find((s) => s.patchId === 'KB5034441')!;
-      expect(
-        (await t.api('POST', `/api/v1/incidents/${incident.id}/suspects/${kb.id}/confirm`)).status,
-      ).toBe(200);
-      const first = await t.api('POST', `/api/v1/incidents/${incident.id}/rollback`);
-      expect(first.status).toBe(202);
+      const plan = await t.api<Record<string, unknown>>(
+        'POST',
+        `/api/v1/incidents/${incident.id}/rollback`,
+        { dryRun: true },
+      );
+      expect(plan.status).toBe(201);
+      expect(plan.body).toMatchObject({
+        dryRun: true,
+        patchId: 'KB5034441',
+        wouldBe: 'running',
+        reason: null,
+        plan: {
+          instance: { id: ids['fake-rmm'].id, kind: 'fake-rmm' },
+          device: { name: 'Server-01', externalId: 'N-1' },
+          script: { script: 'Remove-Patch.ps1', parameters: '-KB KB5034441' },
+        },
+      });
+      const checks = plan.body.preflight as { check: string; ok: boolean }[];
+      expect(checks.map((c) => c.check)).toEqual([
+        'rmm',
+        'removable',
+        'installed',
+        'no-other-rollback',
+        'online',
+        'approval',
+      ]);
+      expect(checks.every((c) => c.ok)).toBe(true);
+      const listed = await t.api<{ total: number }>(
+        'GET',
+        `/api/v1/incidents/${incident.id}/rollbacks`,
+      );
+      expect(listed.body.total).toBe(0);
+      expect(vendor.rollbacks).toHaveLength(0);
+      expect((await incidentOf('Server-01', 'open'))!.suspects[0]).toMatchObject({
+        status: 'suspected',
+      });
+    });
+    await step('rolls back the top-ranked suspect with one click, once', async () => {
+      const incident = (await incidentOf('Server-01', 'open'))!;
+      const first = await t.api<{ id: string; state: string; steps: { state: string }[] }>(
+        'POST',
+        `/api/v1/incidents/${incident.id}/rollback`,
+      );
+      expect(first.status).toBe(201);
+      expect(first.body.state).toBe('running');
       const second = await t.api('POST', `/api/v1/incidents/${incident.id}/rollback`);
-      expect(second.body).toMatchObject({ alreadyRequested: true });
+      expect(second.body).toMatchObject({ id: first.body.id, alreadyRequested: true });
       await eventually(async () => vendor.rollbacks.length === 1);
       expect(vendor.rollbacks).toEqual([{ deviceId: 'N-1', patchId: 'KB5034441' }]);
+      const now = (await incidentOf('Server-01', 'mitigating'))!;
+      expect(now.state).toBe('mitigating');
+      // The click confirmed the suspect it rolled back.
+      expect(now.suspects[0]).toMatchObject({ patchId: 'KB5034441', status: 'confirmed' });
+      await eventually(async () =>
+        vendor.tickets[0].notes.some((n) => /asked fake-rmm to roll back KB5034441/.test(n)),
+      );
       const audit = await t.api<{ items: { action: string }[] }>('GET', '/api/v1/audit');
       expect(audit.body.items.map((a) => a.action)).toEqual(
-        expect.arrayContaining(['incident.suspect.confirm', 'incident.rollback']),
+        expect.arrayContaining(['incident.suspect.confirm', 'rollback.request']),
       );
+      // The job is followed: still running while the RMM says so.
+      await eventually(async () => {
+        const r = await t.api<{ jobId: string | null }>(
+          'GET',
+          `/api/v1/rollbacks/${first.body.id}`,
+        );
+        return r.body.jobId === 'job-1';
+      });
     });
+    await step(
+      'verifies the rollback, resolves the incident, closes the ticket and notes the problem',
+      async () => {
+        const incident = (await incidentOf('Server-01', 'mitigating'))!;
+        const [rollback] = (
+          await t.api<{ items: { id: string }[] }>(
+            'GET',
+            `/api/v1/incidents/${incident.id}/rollbacks`,
+          )
+        ).body.items;
+        vendor.services.set('N-1', [
+          { name: 'MSSQLSERVER', state: 'running', startType: 'auto' },
+          { name: 'Spooler', state: 'running', startType: 'auto' },
+        ]);
+        vendor.finishRollback(1, {
+          state: 'succeeded',
+          exitCode: 0,
+          detail: 'script finished with SUCCESS',
+          report: {
+            kb: 'KB5034441',
+            outcome: 'removed',
+            exitCode: 0,
+            packageName: 'Package_for_RollupFix~31bf3856ad364e35~amd64~~20348.2227.1.8',
+          },
+        });
+        const done = await eventually(async () => {
+          const r = await t.api<{
+            state: string;
+            steps: { state: string }[];
+            verification: Record<string, unknown>;
+          }>('GET', `/api/v1/rollbacks/${rollback.id}`);
+          return r.body.state === 'succeeded' ? r.body : undefined;
+        });
+        expect(done.steps.map((x) => x.state)).toEqual([
+          'requested',
+          'running',
+          'verifying',
+          'succeeded',
+        ]);
+        expect(done.verification).toMatchObject({
+          patchRemoved: true,
+          servicesRunning: true,
+          services: [{ name: 'MSSQLSERVER', state: 'running' }],
+        });
+        const after = (await incidentOf('Server-01'))!;
+        expect(after.state).toBe('resolved');
+        const text = 'Rolled back KB5034441 on Server-01; MSSQLSERVER running.';
+        await eventually(async () => vendor.tickets[0].status === 'closed');
+        expect(vendor.tickets[0].notes.some((n) => n.includes(text))).toBe(true);
+        await eventually(async () =>
+          vendor.notes.some(
+            (n) => n.problemId === 'P-1' && /rolled back KB5034441 on Server-01/i.test(n.text),
+          ),
+        );
+        // Never reinstalled: the KB is blocked for the client, and visible through the API.
+        const clients = await t.api<{ items: { id: string; name: string }[] }>(
+          'GET',
+          '/api/v1/clients',
+        );
+        const acme = clients.body.items.find((c) => c.name === 'Acme Dental')!;
+        const blocked = await t.api<{ items: { patchId: string; rollbackId: string }[] }>(
+          'GET',
+          `/api/v1/clients/${acme.id}/blocked-patches`,
+        );
+        expect(blocked.body.items).toEqual([
+          expect.objectContaining({ patchId: 'KB5034441', rollbackId: rollback.id }),
+        ]);
+        const patch = await t.db.dataSource.query(
+          `SELECT status FROM patch_event WHERE patch_id = 'KB5034441' ORDER BY id DESC LIMIT 1`,
+        );
+        expect(patch).toEqual([{ status: 'rolled_back' }]);
+      },
+    );
     await step('pages the people on call once per change of state, never per repeat', async () => {
       const pages = () => vendor.pages.filter((p) => p.device === 'Server-01');
-      await eventually(async () => pages().length === 4);
+      await eventually(async () => pages().length === 5);
       expect(pages().map((p) => [p.event, p.severity])).toEqual([
         ['opened', 'error'],
         ['resolved', 'error'],
         ['recurred', 'error'],
         ['mitigating', 'error'],
+        ['resolved', 'error'],
       ]);
       const keys = new Set(pages().map((p) => p.incidentKey));
       expect(keys.size).toBe(1);

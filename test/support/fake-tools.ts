@@ -8,6 +8,7 @@ import type {
   InboundRequest,
   Page,
   PagingMessage,
+  RollbackResult,
   RawRecord,
   TicketDraft,
   WebhookVerdict,
@@ -203,6 +204,12 @@ class FakeRmm extends FakeTool {
       `/rmm/devices/${device.id}/rollback`,
       { patchId },
     );
+  }
+  planRollback(device: ExternalRef, patchId: string) {
+    return { script: 'Remove-Patch.ps1', parameters: `-KB ${patchId}`, device: device.id };
+  }
+  async rollbackResult(device: ExternalRef, jobId: string): Promise<RollbackResult> {
+    return this.call<RollbackResult>('GET', `/rmm/devices/${device.id}/jobs/${jobId}`);
   }
 }
 

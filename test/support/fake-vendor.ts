@@ -1,4 +1,4 @@
-import type { PagingMessage } from '../../connectors/contract/connector';
+import type { PagingMessage, RollbackResult } from '../../connectors/contract/connector';
 import type { ServiceState } from '../../connectors/contract/canonical';
 import type { FakeTicket } from './fake-tools';
 import { StubVendor, type StubRequest } from './stub-vendor';
@@ -9,6 +9,8 @@ export class FakeVendor {
   readonly tickets: FakeTicket[] = [];
   readonly services = new Map<string, ServiceState[]>();
   readonly rollbacks: { deviceId: string; patchId: string }[] = [];
+  /** What each rollback job reports; a job without an entry is still running. */
+  readonly rollbackResults = new Map<string, RollbackResult>();
   /** Pages sent, with the delivery marker of each (a retry repeats its marker). */
   readonly pages: (PagingMessage & { marker: string })[] = [];
   /** Called when a ticket is created, before the answer goes out (crash tests kill here). */
@@ -118,7 +120,17 @@ export class FakeVendor {
       this.rollbacks.push({ deviceId: m[1], patchId: body.patchId });
       return { status: 200, body: { jobId: `job-${this.rollbacks.length}`, status: 'queued' } };
     }
+    if ((m = /^\/rmm\/devices\/([^/]+)\/jobs\/([^/]+)$/.exec(url.pathname)))
+      return {
+        status: 200,
+        body: this.rollbackResults.get(m[2]) ?? { state: 'running', detail: 'queued on the device' },
+      };
     return { status: 404, body: { error: `no route ${req.method} ${url.pathname}` } };
+  }
+
+  /** The RMM's script run for the n-th rollback (1-based) finished with this result. */
+  finishRollback(n: number, result: RollbackResult): void {
+    this.rollbackResults.set(`job-${n}`, result);
   }
 
   stop(): Promise<void> {

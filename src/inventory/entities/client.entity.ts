@@ -8,5 +8,7 @@ export class Client {
   @Column('text') nameKey!: string;
   /** Case, punctuation and legal suffixes ignored: how differently spelled names meet. */
   @Column('text', { nullable: true }) matchKey!: string | null;
+  /** A rollback for this client waits for a second operator's approval. */
+  @Column('boolean', { default: false }) rollbackRequiresApproval!: boolean;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }

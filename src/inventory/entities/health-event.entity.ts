@@ -15,6 +15,8 @@ export class HealthEvent {
   @Column('text', { nullable: true }) problemId!: string | null;
   @Column('text', { nullable: true }) message!: string | null;
   @Column('text', { default: 'monitoring' }) origin!: HealthOrigin;
+  /** The check that said it (a check script's name), when not the tool itself. */
+  @Column('text', { nullable: true }) check!: string | null;
   /** Already over when it was read (a first sync's history): recorded, never news. */
   @Column('boolean', { default: false }) history!: boolean;
   @Column('timestamptz') occurredAt!: Date;
