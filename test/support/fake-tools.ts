@@ -188,11 +188,40 @@ class FakeHelpdesk extends FakeTool {
   }
 }
 
+/** How the fake RMM's agent reports a device on or off line (NinjaOne's `offline` flag). */
+export interface FakeAgentStatus {
+  kind: 'agent.status';
+  id: string;
+  hostname: string;
+  online: boolean;
+  at: string;
+}
+
 class FakeRmm extends FakeTool {
   handleWebhook(req: InboundRequest): WebhookVerdict {
+    const body = req.body as Partial<FakeAgentStatus>;
+    if (body?.kind === 'agent.status') {
+      if (!hasSwitchboardToken(req, this.ctx.webhookSecret))
+        return { ok: false, status: 401, message: 'wrong secret' };
+      return {
+        ok: true,
+        records: [{ type: 'agent', dedupeKey: `agent:${body.id}:${body.at}`, payload: body }],
+      };
+    }
     return handleGenericWebhook(req, this.ctx.webhookSecret);
   }
   normalize(raw: RawRecord): CanonicalEvent[] {
+    if (raw.type === 'agent') {
+      const s = raw.payload as FakeAgentStatus;
+      return [
+        {
+          type: 'device',
+          device: { externalId: s.id, hostname: s.hostname },
+          online: s.online,
+          occurredAt: new Date(s.at),
+        },
+      ];
+    }
     return toCanonical(raw.payload as GenericEvent);
   }
   async getServices(device: ExternalRef): Promise<ServiceState[]> {
