@@ -27,7 +27,11 @@ module.exports = {
     {
       ...base,
       displayName: 'unit',
-      testMatch: ['<rootDir>/connectors/**/*.spec.ts', '<rootDir>/src/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/connectors/**/*.spec.ts',
+        '<rootDir>/src/**/*.spec.ts',
+        '<rootDir>/scripts/**/*.spec.ts',
+      ],
       // The stand-ins' specs serve real HTTP: they are the demo project's, not run twice.
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/connectors/[^/]+/stand-in/'],
       setupFilesAfterEnv: ['<rootDir>/test/support/nock-isolation.ts'],
