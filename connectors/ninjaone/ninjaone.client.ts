@@ -23,6 +23,8 @@ export interface QueryPage {
 export interface ActivitiesPage {
   activities: unknown[];
   lastActivityId?: number;
+  /** Only on /v2/device/{id}/activities (api doc §3.2). */
+  lastNodeActivityId?: number;
 }
 
 /** Vendor error codes that mean "not allowed", not "who are you" (api doc §2.4, §2.5). */
@@ -129,11 +131,23 @@ export class NinjaOneClient {
     return { results: body.results, next: cursor?.optStr('name') ?? null };
   }
 
-  /** /v2/activities answers { lastActivityId, activities: [] }, newest first. */
+  /** One object (/v2/device/{id}). */
+  async object(path: string, params: QueryParams = {}): Promise<Record<string, unknown>> {
+    return this.responseObject(path, await this.get(path, params));
+  }
+
+  /**
+   * /v2/activities and /v2/device/{id}/activities answer { lastActivityId, activities: [] },
+   * newest first; the device variant adds lastNodeActivityId.
+   */
   async activitiesPage(path: string, params: QueryParams): Promise<ActivitiesPage> {
     const body = this.responseObject(path, await this.get(path, params));
     if (!Array.isArray(body.activities)) throw this.shapeError(path, 'an activities array');
-    const lastActivityId = VendorRecord.of(`GET ${path} response`, body).optInt('lastActivityId');
-    return { activities: body.activities, lastActivityId };
+    const record = VendorRecord.of(`GET ${path} response`, body);
+    return {
+      activities: body.activities,
+      lastActivityId: record.optInt('lastActivityId'),
+      lastNodeActivityId: record.optInt('lastNodeActivityId'),
+    };
   }
 }

@@ -8,6 +8,7 @@ import type {
   Page,
   RawRecord,
   RollbackJob,
+  RollbackResult,
   WebhookVerdict,
 } from '../contract/connector';
 import { NinjaOneActions } from './ninjaone.actions';
@@ -15,6 +16,7 @@ import { checkNinjaOne } from './ninjaone.check';
 import { NinjaOneClient } from './ninjaone.client';
 import { normalizeRecord } from './ninjaone.mapper';
 import { NinjaOnePulls } from './ninjaone.pulls';
+import { NinjaOneRollback } from './ninjaone.rollback';
 import type { NinjaOneSettings } from './ninjaone.settings';
 import { handleNinjaOneWebhook } from './ninjaone.webhook';
 
@@ -22,11 +24,13 @@ export class NinjaOneConnector implements Connector {
   private readonly client: NinjaOneClient;
   private readonly pulls: NinjaOnePulls;
   private readonly actions: NinjaOneActions;
+  private readonly rollback: NinjaOneRollback;
 
   constructor(private readonly ctx: ConnectorContext<NinjaOneSettings>) {
     this.client = new NinjaOneClient(ctx.http, ctx.settings, ctx.clock, ctx.saveSecret);
     this.pulls = new NinjaOnePulls(this.client, ctx.settings.pageSize, ctx.clock);
-    this.actions = new NinjaOneActions(this.client, ctx.settings, ctx.clock);
+    this.actions = new NinjaOneActions(this.client);
+    this.rollback = new NinjaOneRollback(this.client, ctx.settings, ctx.clock);
   }
 
   check(): Promise<CapabilityReport> {
@@ -58,6 +62,10 @@ export class NinjaOneConnector implements Connector {
   }
 
   runRollback(device: ExternalRef, patchId: string): Promise<RollbackJob> {
-    return this.actions.runRollback(device, patchId);
+    return this.rollback.run(device, patchId);
+  }
+
+  rollbackResult(device: ExternalRef, jobId: string): Promise<RollbackResult> {
+    return this.rollback.result(device, jobId);
   }
 }

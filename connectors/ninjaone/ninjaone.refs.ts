@@ -1,4 +1,6 @@
 import type { DeviceRef } from '../contract/canonical';
+import type { ExternalRef } from '../contract/connector';
+import { ConnectorError } from '../contract/connector-error';
 import type { VendorRecord } from './ninjaone.validate';
 
 const KB_IN_TEXT = /\bKB\s?(\d{4,8})\b/i;
@@ -23,4 +25,11 @@ export function toDeviceRef(device: VendorRecord, id: number): DeviceRef {
     ip,
     serial: device.optObject('system')?.optStr('serialNumber'),
   };
+}
+
+/** The numeric NinjaOne device id of a reference, checked before it goes into a path. */
+export function deviceIdOf(device: ExternalRef): string {
+  if (!/^\d{1,18}$/.test(device.id))
+    throw ConnectorError.invalid('ninjaone: a device id must be the numeric NinjaOne device id');
+  return device.id;
 }

@@ -71,13 +71,17 @@ export class NinjaOneSettings {
   @MaxLength(4000)
   refreshToken?: string;
 
-  @Describe('ID of the NinjaOne library script that uninstalls a KB; enables rollback.')
+  @Describe(
+    'ID of the NinjaOne library script that removes a KB: scripts/windows/Remove-Patch.ps1 from this repo, added under Administration > Library > Automation. Enables rollback.',
+  )
   @IsOptional()
   @IsInt()
   @Min(1)
   rollbackScriptId?: number;
 
-  @Describe('Parameter string for the rollback script; {kb} becomes the KB digits (e.g. 5046616).')
+  @Describe(
+    'Parameter string for the rollback script; {kb} becomes the KB digits (e.g. 5046616). Add -Reboot to restart the device after a removal that needs it.',
+  )
   @IsString()
   @Matches(/\{kb\}/, { message: 'must contain the {kb} placeholder' })
   @MaxLength(500)

@@ -4,6 +4,8 @@ import { ConnectorError } from '../contract/connector-error';
 import { makeContext, runContractSuite, type ContractFixture } from '../contract/contract.suite';
 import { createHttp } from '../shared/http';
 import activitiesFixture from './fixtures/activities.json';
+import scriptsFixture from './fixtures/automation.scripts.json';
+import scriptRunActivitiesFixture from './fixtures/device.activities.script-run.json';
 import deviceServicesFixture from './fixtures/device.windows-services.json';
 import devicesFixture from './fixtures/devices-detailed.json';
 import invalidScopeFixture from './fixtures/error.400.invalid-scope.json';
@@ -764,6 +766,8 @@ describe('NinjaOne getServices', () => {
 });
 
 describe('NinjaOne runRollback', () => {
+  const JOB_AT = epoch('2026-11-24T02:30:00Z');
+
   const scriptRun = (token: string, parameters = '-KB 5046616') =>
     api(token).post('/v2/device/1043/script/run', {
       type: 'SCRIPT',
@@ -772,21 +776,68 @@ describe('NinjaOne runRollback', () => {
       runAs: 'system',
     });
 
-  it('runs the rollback script with a user-context token from the refresh token', async () => {
+  /** The device's newest activity, read with the app token before the run is posted. */
+  const baseline = (token: string, body: object = activitiesFixture) =>
+    api(token).get('/v2/device/1043/activities').query({ pageSize: '1' }).reply(200, body);
+
+  it('reads the newest device activity, then runs the script with a user-context token', async () => {
+    tokenEndpoint(APP_FORM, ['tok-app-1']);
+    baseline('tok-app-1');
     tokenEndpoint(userForm(REFRESH_TOKEN), ['tok-user-1'], userTokenFixture);
-    scriptRun('tok-user-1', '-KB 5046616 -NoRestart').reply(204);
-    const connector = connect({ settings: { rollbackParameters: '-KB {kb} -NoRestart' } });
+    scriptRun('tok-user-1', '-KB 5046616 -Reboot').reply(204);
+    const connector = connect({ settings: { rollbackParameters: '-KB {kb} -Reboot' } });
     const job = await connector.runRollback({ id: '1043' }, 'KB5046616');
-    const startedAt = epoch('2026-11-24T02:30:00Z');
     expect(job).toEqual({
-      jobId: `device/1043/script/311/kb/5046616/at/${startedAt}`,
+      jobId: `device/1043/script/311/kb/5046616/after/88412230/at/${JOB_AT}`,
       status: 'queued',
     });
     expect(nock.isDone()).toBe(true);
   });
 
+  it.each([
+    [
+      'a tenant-wide lastActivityId above the device newest',
+      { lastActivityId: 88499000, lastNodeActivityId: 88412230, activities: [activity()] },
+      88412230,
+    ],
+    [
+      'counters only, no activity in the page',
+      { lastActivityId: 88412400, lastNodeActivityId: 88412100, activities: [] },
+      88412100,
+    ],
+    ['a device that has no activity at all', { activities: [] }, 0],
+  ])('takes the smallest id as the baseline with %s', async (_name, body, after) => {
+    tokenEndpoint(APP_FORM, ['tok-app-1']);
+    baseline('tok-app-1', body);
+    tokenEndpoint(userForm(REFRESH_TOKEN), ['tok-user-1'], userTokenFixture);
+    scriptRun('tok-user-1').reply(204);
+    const job = await connect().runRollback({ id: '1043' }, 'KB5046616');
+    expect(job.jobId).toBe(`device/1043/script/311/kb/5046616/after/${after}/at/${JOB_AT}`);
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('starts nothing, and stays retryable, when the baseline cannot be read', async () => {
+    tokenEndpoint(APP_FORM, ['tok-app-1']);
+    api('tok-app-1').get('/v2/device/1043/activities').query({ pageSize: '1' }).reply(503, '');
+    // No user token and no script/run is arranged: either would fail the test.
+    const err = await failure(connect().runRollback({ id: '1043' }, 'KB5046616'));
+    expect(err).toMatchObject({ reason: 'unavailable', retryable: true });
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('maps a 404 for the device as the client does, before posting anything', async () => {
+    tokenEndpoint(APP_FORM, ['tok-app-1']);
+    api('tok-app-1').get('/v2/device/1043/activities').query({ pageSize: '1' }).reply(404, '');
+    const err = await failure(connect().runRollback({ id: '1043' }, 'KB5046616'));
+    expect(err).toMatchObject({ reason: 'not-found', retryable: false });
+    expect(nock.isDone()).toBe(true);
+  });
+
   it('renews the expired user token with the rotated refresh token', async () => {
     let now = new Date('2026-11-24T02:30:00Z');
+    tokenEndpoint(APP_FORM, ['tok-app-1', 'tok-app-2']);
+    baseline('tok-app-1');
+    baseline('tok-app-2');
     tokenEndpoint(userForm(REFRESH_TOKEN), ['tok-user-1'], userTokenFixture);
     tokenEndpoint(userForm(userTokenFixture.refresh_token), ['tok-user-2'], userTokenFixture);
     scriptRun('tok-user-1').reply(204);
@@ -805,6 +856,8 @@ describe('NinjaOne runRollback', () => {
   });
 
   it('fails the call, not silently, when the rotated refresh token cannot be saved', async () => {
+    tokenEndpoint(APP_FORM, ['tok-app-1']);
+    baseline('tok-app-1');
     tokenEndpoint(userForm(REFRESH_TOKEN), ['tok-user-1'], userTokenFixture);
     const connector = connect({
       saveSecret: async () => {
@@ -818,6 +871,8 @@ describe('NinjaOne runRollback', () => {
   });
 
   it('reports user_context_required (403) as denied, naming the missing user context', async () => {
+    tokenEndpoint(APP_FORM, ['tok-app-1']);
+    baseline('tok-app-1');
     tokenEndpoint(userForm(REFRESH_TOKEN), ['tok-user-1'], userTokenFixture);
     scriptRun('tok-user-1').reply(403, userContextFixture);
     const err = await failure(connect().runRollback({ id: '1043' }, 'KB5046616'));
@@ -827,6 +882,8 @@ describe('NinjaOne runRollback', () => {
   });
 
   it('reports user_context_required (401) as denied after one token renewal', async () => {
+    tokenEndpoint(APP_FORM, ['tok-app-1']);
+    baseline('tok-app-1');
     const token = tokenEndpoint(
       userForm(REFRESH_TOKEN),
       ['tok-user-1', 'tok-user-2'],
@@ -842,6 +899,8 @@ describe('NinjaOne runRollback', () => {
   });
 
   it('never marks a failed script run retryable: it may have started', async () => {
+    tokenEndpoint(APP_FORM, ['tok-app-1']);
+    baseline('tok-app-1');
     tokenEndpoint(userForm(REFRESH_TOKEN), ['tok-user-1'], userTokenFixture);
     scriptRun('tok-user-1').reply(502, '');
     const err = await failure(connect().runRollback({ id: '1043' }, 'KB5046616'));
@@ -851,6 +910,8 @@ describe('NinjaOne runRollback', () => {
   });
 
   it('keeps a rate-limited script run retryable: it was refused before any work', async () => {
+    tokenEndpoint(APP_FORM, ['tok-app-1']);
+    baseline('tok-app-1');
     tokenEndpoint(userForm(REFRESH_TOKEN), ['tok-user-1'], userTokenFixture);
     scriptRun('tok-user-1').reply(429, '', { 'Retry-After': '12' });
     const err = await failure(connect().runRollback({ id: '1043' }, 'KB5046616'));
@@ -865,6 +926,356 @@ describe('NinjaOne runRollback', () => {
   ])('refuses %s, before any request', async (_name, settings, patchId) => {
     const err = await failure(connect({ settings }).runRollback({ id: '1043' }, patchId));
     expect(err).toMatchObject({ reason: 'invalid', retryable: false });
+    expect(nock.isDone()).toBe(true);
+  });
+});
+
+describe('NinjaOne rollbackResult', () => {
+  const JOB = 'device/1043/script/311/kb/5046616/after/88412230/at/1795487400';
+  const [completedRun, unrelated, startRequested] = scriptRunActivitiesFixture.activities;
+
+  /** An activity of our run (series, source name), varied from the fixture's COMPLETED one. */
+  const runActivity = (over: Record<string, unknown> = {}) => ({ ...completedRun, ...over });
+  const started = (over: Record<string, unknown> = {}) => ({ ...startRequested, ...over });
+
+  /** The Remove-Patch.ps1 report line (connectors/shared/patch-removal-report.ts). */
+  const reportLine = (over: Record<string, unknown>) =>
+    JSON.stringify({
+      switchboard: 'remove-patch',
+      version: 1,
+      kb: 'KB5046616',
+      outcome: 'removed',
+      exitCode: 0,
+      packageName: 'Package_for_RollupFix~31bf3856ad364e35~amd64~~20348.2849.1.10',
+      rebootRequired: false,
+      rebooting: false,
+      message: 'Removed.',
+      ...over,
+    });
+
+  /** Newest first, as NinjaOne answers. */
+  const page = (items: { id: number }[]) => ({
+    lastActivityId: Math.max(88412230, ...items.map((a) => a.id)),
+    lastNodeActivityId: Math.max(88412230, ...items.map((a) => a.id)),
+    activities: [...items].sort((a, b) => b.id - a.id),
+  });
+
+  /**
+   * The activities after the baseline (app token, exact query), the script library and, when
+   * given, the device. Nothing else is answered.
+   */
+  function arrange(items: { id: number }[], device?: Record<string, unknown>) {
+    tokenEndpoint(APP_FORM, ['tok-app-1']);
+    const ninja = api('tok-app-1');
+    ninja
+      .get('/v2/device/1043/activities')
+      .query({ newerThan: '88412230', pageSize: '1000' })
+      .reply(200, page(items));
+    ninja.get('/v2/automation/scripts').reply(200, scriptsFixture);
+    if (device) ninja.get('/v2/device/1043').reply(200, device);
+  }
+
+  it('follows a run started by runRollback to its removed report', async () => {
+    tokenEndpoint(APP_FORM, ['tok-app-1']);
+    api('tok-app-1')
+      .get('/v2/device/1043/activities')
+      .query({ pageSize: '1' })
+      .reply(200, activitiesFixture);
+    tokenEndpoint(userForm(REFRESH_TOKEN), ['tok-user-1'], userTokenFixture);
+    api('tok-user-1')
+      .post('/v2/device/1043/script/run', {
+        type: 'SCRIPT',
+        id: 311,
+        parameters: '-KB 5046616',
+        runAs: 'system',
+      })
+      .reply(204);
+    api('tok-app-1')
+      .get('/v2/device/1043/activities')
+      .query({ newerThan: '88412230', pageSize: '1000' })
+      .reply(200, scriptRunActivitiesFixture);
+    api('tok-app-1').get('/v2/automation/scripts').reply(200, scriptsFixture);
+    const connector = connect();
+    const job = await connector.runRollback({ id: '1043' }, 'KB5046616');
+    const result = await connector.rollbackResult({ id: '1043' }, job.jobId);
+    expect(result).toEqual({
+      state: 'succeeded',
+      exitCode: 3010,
+      output: completedRun.message,
+      report: {
+        kb: 'KB5046616',
+        outcome: 'removed',
+        exitCode: 3010,
+        packageName: 'Package_for_RollupFix~31bf3856ad364e35~amd64~~20348.2849.1.10',
+        rebootRequired: true,
+        rebooting: false,
+        message:
+          'Removed Package_for_RollupFix~31bf3856ad364e35~amd64~~20348.2849.1.10; a reboot finishes the removal.',
+      },
+      detail:
+        'Remove-Patch removed KB5046616 (exit 3010); a reboot is needed to finish the removal',
+    });
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('believes the report over activityResult: exit 3010 may be logged as FAILURE', async () => {
+    arrange([
+      started(),
+      runActivity({
+        activityResult: 'FAILURE',
+        message: reportLine({ exitCode: 3010, rebootRequired: true, rebooting: true }),
+      }),
+    ]);
+    const result = await connect().rollbackResult({ id: '1043' }, JOB);
+    expect(result).toMatchObject({
+      state: 'succeeded',
+      exitCode: 3010,
+      detail:
+        'Remove-Patch removed KB5046616 (exit 3010); the device is rebooting to finish the removal',
+    });
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('finds the report among the string values of data as well', async () => {
+    const line = reportLine({});
+    arrange([runActivity({ message: 'Script completed', data: { output: { stdout: line } } })]);
+    const result = await connect().rollbackResult({ id: '1043' }, JOB);
+    expect(result).toMatchObject({ state: 'succeeded', exitCode: 0, output: line });
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('counts a KB that was already gone as succeeded, saying so', async () => {
+    arrange([
+      runActivity({
+        message: reportLine({ outcome: 'not-installed', exitCode: 10, packageName: undefined }),
+      }),
+    ]);
+    const result = await connect().rollbackResult({ id: '1043' }, JOB);
+    expect(result).toMatchObject({
+      state: 'succeeded',
+      exitCode: 10,
+      report: { outcome: 'not-installed' },
+      detail:
+        'KB5046616 was already gone: Remove-Patch found no installed package carrying it (exit 10)',
+    });
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('fails with the report message on FAILURE and a failed report', async () => {
+    const message = 'DISM /Remove-Package failed with 0x800f0825.';
+    arrange([
+      started(),
+      runActivity({
+        activityResult: 'FAILURE',
+        message: `Removing KB5046616\n${reportLine({ outcome: 'failed', exitCode: 1, message })}`,
+      }),
+    ]);
+    const result = await connect().rollbackResult({ id: '1043' }, JOB);
+    expect(result).toMatchObject({
+      state: 'failed',
+      exitCode: 1,
+      report: { outcome: 'failed', message },
+      detail: `Remove-Patch failed to remove KB5046616 (exit 1): ${message}`,
+    });
+    expect(result.output).toContain('Removing KB5046616');
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('fails with the report message when the script refused the package', async () => {
+    const message = 'Package_for_ServicingStack_2849 is permanent and cannot be removed.';
+    arrange([runActivity({ message: reportLine({ outcome: 'refused', exitCode: 20, message }) })]);
+    const result = await connect().rollbackResult({ id: '1043' }, JOB);
+    expect(result).toMatchObject({
+      state: 'failed',
+      exitCode: 20,
+      report: { outcome: 'refused' },
+      detail: `Remove-Patch refused to remove KB5046616 (exit 20): ${message}`,
+    });
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it.each([
+    ['START_REQUESTED', 'queued on the device'],
+    ['STARTED', 'running'],
+    ['IN_PROCESS', 'running'],
+  ])('is running while the newest run activity is %s', async (statusCode, detail) => {
+    arrange([
+      started(),
+      ...(statusCode === 'START_REQUESTED' ? [] : [started({ id: 88412340, statusCode })]),
+    ]);
+    expect(await connect().rollbackResult({ id: '1043' }, JOB)).toEqual({
+      state: 'running',
+      detail,
+    });
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('is running while nothing is logged and the device is offline', async () => {
+    arrange([unrelated], devicesFixture[1]);
+    expect(await connect().rollbackResult({ id: '1043' }, JOB)).toEqual({
+      state: 'running',
+      detail: 'device is offline; NinjaOne runs the script when it checks in',
+    });
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('is running, queued, while nothing is logged for an online device', async () => {
+    arrange([], { ...devicesFixture[1], offline: false });
+    expect(await connect().rollbackResult({ id: '1043' }, JOB)).toEqual({
+      state: 'running',
+      detail: 'queued on the device; NinjaOne has logged no activity for the run yet',
+    });
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('fails a cancelled run', async () => {
+    arrange([
+      started(),
+      runActivity({ statusCode: 'CANCELLED', activityResult: 'UNCOMPLETED', message: '' }),
+    ]);
+    expect(await connect().rollbackResult({ id: '1043' }, JOB)).toEqual({
+      state: 'failed',
+      detail: 'the script run was cancelled in NinjaOne',
+    });
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('takes SUCCESS without a readable report as succeeded but unconfirmed', async () => {
+    // Logged as SCRIPTING, naming the script in subject: both accepted (doc §4.6, UNCONFIRMED).
+    arrange([
+      runActivity({
+        activityType: 'SCRIPTING',
+        sourceName: '',
+        subject: 'Remove-Patch',
+        message: 'Script completed',
+        data: { exitCode: 0 },
+      }),
+    ]);
+    expect(await connect().rollbackResult({ id: '1043' }, JOB)).toEqual({
+      state: 'succeeded',
+      exitCode: 0,
+      detail:
+        'script finished with SUCCESS (exit 0); its output is not readable through the NinjaOne API, so the removal is unconfirmed',
+    });
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it.each([
+    [
+      'FAILURE with an exit code',
+      { exitCode: 1 },
+      'failed',
+      'script finished with FAILURE (exit 1)',
+    ],
+    ['FAILURE without an exit code', {}, 'failed', 'script finished with FAILURE'],
+    [
+      'exit 3010 (removed, reboot pending) logged as FAILURE',
+      { resultCode: '3010' },
+      'succeeded',
+      'script finished with exit 3010 (removed, reboot pending); its output is not readable through the NinjaOne API, so the removal is unconfirmed',
+    ],
+  ])('judges %s without a report from NinjaOne alone', async (_name, data, state, detail) => {
+    arrange([started(), runActivity({ activityResult: 'FAILURE', message: '', data })]);
+    const result = await connect().rollbackResult({ id: '1043' }, JOB);
+    expect(result).toMatchObject({ state, detail });
+    expect(result.report).toBeUndefined();
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it("ignores other scripts' runs and a Remove-Patch run for another KB", async () => {
+    const otherSeries = '0a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d';
+    arrange([
+      started(),
+      runActivity({
+        id: 88412350,
+        seriesUid: otherSeries,
+        sourceName: 'Run Clear Print Queue',
+        message: 'Queue cleared',
+      }),
+      runActivity({
+        id: 88412360,
+        seriesUid: '7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910',
+        message: reportLine({ kb: 'KB5034441' }),
+      }),
+      unrelated,
+    ]);
+    expect(await connect().rollbackResult({ id: '1043' }, JOB)).toEqual({
+      state: 'running',
+      detail: 'queued on the device',
+    });
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('recognises the run by its report alone when the library no longer has the script', async () => {
+    tokenEndpoint(APP_FORM, ['tok-app-1']);
+    const ninja = api('tok-app-1');
+    ninja
+      .get('/v2/device/1043/activities')
+      .query({ newerThan: '88412230', pageSize: '1000' })
+      .reply(200, scriptRunActivitiesFixture);
+    ninja.get('/v2/automation/scripts').reply(200, [scriptsFixture[0]]);
+    const result = await connect().rollbackResult({ id: '1043' }, JOB);
+    expect(result).toMatchObject({ state: 'succeeded', report: { kb: 'KB5046616' } });
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('learns the script name once per connector', async () => {
+    tokenEndpoint(APP_FORM, ['tok-app-1']);
+    const ninja = api('tok-app-1');
+    ninja
+      .get('/v2/device/1043/activities')
+      .query({ newerThan: '88412230', pageSize: '1000' })
+      .reply(200, page([started()]));
+    ninja
+      .get('/v2/device/1043/activities')
+      .query({ newerThan: '88412230', pageSize: '1000' })
+      .reply(200, scriptRunActivitiesFixture);
+    ninja.get('/v2/automation/scripts').once().reply(200, scriptsFixture);
+    const connector = connect();
+    expect((await connector.rollbackResult({ id: '1043' }, JOB)).state).toBe('running');
+    expect((await connector.rollbackResult({ id: '1043' }, JOB)).state).toBe('succeeded');
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('keeps only the last 2,000 characters of a long output, report line included', async () => {
+    const line = reportLine({});
+    arrange([runActivity({ message: `${'DISM progress\n'.repeat(300)}${line}` })]);
+    const result = await connect().rollbackResult({ id: '1043' }, JOB);
+    expect(result.output).toHaveLength(2000);
+    expect(result.output?.endsWith(line)).toBe(true);
+    expect(result.state).toBe('succeeded');
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('rejects a malformed run activity, naming the field', async () => {
+    arrange([runActivity({ message: 42 })]);
+    const err = await failure(connect().rollbackResult({ id: '1043' }, JOB));
+    expect(err).toMatchObject({ reason: 'invalid' });
+    expect(err.message).toContain('activity 88412377: message must be a string');
+  });
+
+  it.each([
+    [
+      'the id format before the baseline was recorded',
+      'device/1043/script/311/kb/5046616/at/1795487400',
+    ],
+    ['a foreign id', '3e8c5d21-6f0a-4b9e-a2c7-9d1f4e6b0a83'],
+    ['a path trick', 'device/1043/script/311/kb/5046616/after/88412230/at/1795487400/../x'],
+    ['a job of another device', 'device/1042/script/311/kb/5046616/after/88412230/at/1795487400'],
+  ])('refuses %s as invalid, before any request', async (_name, jobId) => {
+    const err = await failure(connect().rollbackResult({ id: '1043' }, jobId));
+    expect(err).toMatchObject({ reason: 'invalid', retryable: false });
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('maps an error answer as the client does', async () => {
+    tokenEndpoint(APP_FORM, ['tok-app-1']);
+    api('tok-app-1')
+      .get('/v2/device/1043/activities')
+      .query({ newerThan: '88412230', pageSize: '1000' })
+      .reply(404, '');
+    const err = await failure(connect().rollbackResult({ id: '1043' }, JOB));
+    expect(err).toMatchObject({ reason: 'not-found', retryable: false });
     expect(nock.isDone()).toBe(true);
   });
 });

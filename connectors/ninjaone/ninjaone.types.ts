@@ -137,6 +137,18 @@ export interface NinjaOneWindowsService {
   state: string;
 }
 
+/** An item of GET /v2/automation/scripts (a bare array); run activities name it "Run <name>". */
+export interface NinjaOneAutomationScript {
+  id: number;
+  name: string;
+  description?: string;
+  active?: boolean;
+  language?: string;
+  architecture?: string[];
+  operatingSystems?: string[];
+  scriptParameters?: string[];
+}
+
 export interface NinjaOneScriptRunRequest {
   type: 'SCRIPT';
   id: number;

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   isObject,
   json,
@@ -114,6 +114,10 @@ export class NinjaOneStandIn extends NinjaOneState {
     if (denied) return denied;
     const services = /^\/v2\/device\/(\d+)\/windows-services$/.exec(req.path);
     if (services) return this.deviceServices(req, Number(services[1]));
+    const deviceActivities = /^\/v2\/device\/(\d+)\/activities$/.exec(req.path);
+    if (deviceActivities) return this.deviceActivityPage(req, Number(deviceActivities[1]));
+    const device = /^\/v2\/device\/(\d+)$/.exec(req.path);
+    if (device) return this.oneDevice(req, Number(device[1]));
     switch (req.path) {
       case '/v2/organizations':
         return this.list(req, this.organizations);
@@ -132,6 +136,8 @@ export class NinjaOneStandIn extends NinjaOneState {
         return this.report(req, ['name', 'state'], () => this.serviceRows(req));
       case '/v2/activities':
         return this.activityPage(req);
+      case '/v2/automation/scripts':
+        return this.library(req);
       default:
         return notFound(`no route GET ${req.path}`);
     }
@@ -231,6 +237,69 @@ export class NinjaOneStandIn extends NinjaOneState {
     return json(200, { lastActivityId, activities });
   }
 
+  /**
+   * /v2/device/{id}/activities: the same paging, plus the activityType/status/seriesUid filters
+   * of the doc's §4.6; lastActivityId is the tenant's newest id, lastNodeActivityId the device's.
+   */
+  private deviceActivityPage(req: StandInRequest, deviceId: number): StandInResponse {
+    const unknown = unknownParams(req.query, [
+      'pageSize',
+      'olderThan',
+      'newerThan',
+      'activityType',
+      'status',
+      'seriesUid',
+      'lang',
+      'tz',
+    ]);
+    if (unknown.length > 0) return badRequest(`unsupported parameters: ${unknown.join(', ')}`);
+    if (!this.devices.some((d) => d.id === deviceId))
+      return notFound(`device ${deviceId} not found`);
+    const pageSize = intParam(req.query, 'pageSize') ?? 200;
+    const older = intParam(req.query, 'olderThan');
+    const newer = intParam(req.query, 'newerThan');
+    if ([pageSize, older ?? 0, newer ?? 0].some(Number.isNaN) || pageSize < 1 || pageSize > 1000)
+      return badRequest('pageSize (1-1000), olderThan and newerThan must be whole numbers');
+    if (older !== undefined && newer !== undefined)
+      return badRequest('olderThan and newerThan cannot be combined');
+    const type = req.query.get('activityType');
+    const status = req.query.get('status');
+    const series = req.query.get('seriesUid');
+    const own = this.activities.filter((a) => a.deviceId === deviceId);
+    const activities = own
+      .filter(
+        (a) =>
+          (older === undefined || a.id < older) &&
+          (newer === undefined || a.id > newer) &&
+          (type === null || a.activityType === type) &&
+          (status === null || a.statusCode === status) &&
+          (series === null || a.seriesUid === series),
+      )
+      .sort((a, b) => b.id - a.id)
+      .slice(0, pageSize);
+    const newest = (rows: { id: number }[]) => rows.reduce((max, a) => Math.max(max, a.id), 0);
+    return json(200, {
+      lastActivityId: newest(this.activities),
+      lastNodeActivityId: newest(own),
+      activities,
+    });
+  }
+
+  /** GET /v2/device/{id}: one device, as devices-detailed lists it. */
+  private oneDevice(req: StandInRequest, deviceId: number): StandInResponse {
+    const unknown = unknownParams(req.query, []);
+    if (unknown.length > 0) return badRequest(`unsupported parameters: ${unknown.join(', ')}`);
+    const device = this.devices.find((d) => d.id === deviceId);
+    return device ? json(200, this.asReported(device)) : notFound(`device ${deviceId} not found`);
+  }
+
+  /** GET /v2/automation/scripts: the script library, a bare array. */
+  private library(req: StandInRequest): StandInResponse {
+    const unknown = unknownParams(req.query, ['lang']);
+    if (unknown.length > 0) return badRequest(`unsupported parameters: ${unknown.join(', ')}`);
+    return json(200, this.scripts);
+  }
+
   /** Bare array, the report's objects without deviceId/timestamp (api doc §4.8). */
   private deviceServices(req: StandInRequest, deviceId: number): StandInResponse {
     const unknown = unknownParams(req.query, ['name', 'state']);
@@ -258,6 +327,8 @@ export class NinjaOneStandIn extends NinjaOneState {
       return badRequest('parameters must be a string');
     if (runAs !== undefined && typeof runAs !== 'string')
       return badRequest('runAs must be a string');
+    if (type === 'SCRIPT' && !this.scripts.some((s) => s.id === id))
+      return notFound(`script ${String(id)} not found`);
     this.recordScriptRun({
       deviceId,
       body: {
@@ -268,6 +339,7 @@ export class NinjaOneStandIn extends NinjaOneState {
         ...(typeof runAs === 'string' && { runAs }),
       },
       at: this.now(),
+      seriesUid: randomUUID(),
     });
     return { status: 204 };
   }

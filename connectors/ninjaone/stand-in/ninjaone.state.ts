@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { PatchRemovalReport } from '../../contract/connector';
+import { findPatchRemovalReport } from '../../shared/patch-removal-report';
 
 /**
  * NinjaOne tenant data held in memory, in the Public API v2 shapes (shared/api/ninjaone.md,
@@ -87,6 +89,73 @@ export interface ScriptRunRequest {
   deviceId: number;
   body: { type: string; id?: number; uid?: string; parameters?: string; runAs?: string };
   at: Date;
+  /** The job series its activities share (START_REQUESTED now, COMPLETED when finished). */
+  seriesUid: string;
+}
+
+/** An item of GET /v2/automation/scripts (api doc §4.11). */
+export interface NinjaScript {
+  id: number;
+  name: string;
+  description: string;
+  active: boolean;
+  language: string;
+  architecture: string[];
+  operatingSystems: string[];
+  scriptParameters: string[];
+  scriptVariables: unknown[];
+  createdBy: string;
+  lastUpdatedBy: string;
+  createdOn: number;
+  updatedOn: number;
+}
+
+/** How the device's side of a script run ended, as the demo driver decides it. */
+export interface ScriptRunFinish {
+  /** NinjaOne's activityResult for the run. */
+  result: 'SUCCESS' | 'FAILURE';
+  /** What the script printed; the stand-in puts it in the COMPLETED activity's message. */
+  output: string;
+  at?: Date;
+}
+
+/** The library script the rollback runs: scripts/windows/Remove-Patch.ps1, as an admin adds it. */
+export const REMOVE_PATCH_SCRIPT = { id: 311, name: 'Remove-Patch' } as const;
+
+/**
+ * What Remove-Patch.ps1 prints for one KB: a line of progress, then its one JSON report line
+ * (connectors/shared/patch-removal-report.ts). Exit codes default to scripts/README.md's: 0 or
+ * 3010 (a reboot finishes it) removed, 10 not installed, 20 refused (21 for a servicing
+ * stack: pass `exitCode`), 1 failed.
+ */
+export function removePatchOutput(
+  kb: string,
+  outcome: PatchRemovalReport['outcome'],
+  options: Partial<Omit<PatchRemovalReport, 'kb' | 'outcome'>> = {},
+): string {
+  const id = `KB${kbDigits(kb)}`;
+  const rebootRequired = options.rebootRequired ?? outcome === 'removed';
+  const rebooting = options.rebooting ?? false;
+  // As the script: 3010 whenever a reboot finishes the removal, also when -Reboot scheduled it.
+  const removedCode = rebootRequired ? 3010 : 0;
+  const defaults: Record<PatchRemovalReport['outcome'], { exitCode: number; message: string }> = {
+    removed: { exitCode: removedCode, message: `Removed ${id}.` },
+    'not-installed': { exitCode: 10, message: `No installed package carries ${id}.` },
+    refused: { exitCode: 20, message: `${id} is permanent and cannot be removed.` },
+    failed: { exitCode: 1, message: `DISM could not remove ${id}.` },
+  };
+  const report = {
+    switchboard: 'remove-patch',
+    version: 1,
+    kb: id,
+    outcome,
+    exitCode: options.exitCode ?? defaults[outcome].exitCode,
+    packageName: options.packageName ?? `Package_for_RollupFix~31bf3856ad364e35~amd64~~${id}`,
+    rebootRequired,
+    rebooting,
+    message: options.message ?? defaults[outcome].message,
+  };
+  return `Remove-Patch: looking for ${id}\n${JSON.stringify(report)}`;
 }
 
 export interface NewDevice {
@@ -133,6 +202,25 @@ function kbDigits(kb: string): string {
   return match[1];
 }
 
+function libraryScript(id: number, name: string, description: string): NinjaScript {
+  const created = Date.parse('2024-11-12T09:00:00Z') / 1000;
+  return {
+    id,
+    name,
+    description,
+    active: true,
+    language: 'PowerShell',
+    architecture: ['64'],
+    operatingSystems: ['Windows'],
+    scriptParameters: [],
+    scriptVariables: [],
+    createdBy: 'admin@msp.example',
+    lastUpdatedBy: 'admin@msp.example',
+    createdOn: created,
+    updatedOn: created,
+  };
+}
+
 export class NinjaOneState {
   protected readonly organizations: NinjaOrganization[] = [];
   protected readonly devices: NinjaDevice[] = [];
@@ -141,6 +229,17 @@ export class NinjaOneState {
   protected readonly activities: NinjaActivity[] = [];
   protected readonly services = new Map<number, NinjaService[]>();
   protected readonly scriptRunLog: ScriptRunRequest[] = [];
+  /** Administration > Library > Automation; Remove-Patch is there, as the README asks. */
+  protected readonly scripts: NinjaScript[] = [
+    libraryScript(305, 'Clear Print Queue', 'Empties the print spooler queue'),
+    libraryScript(
+      REMOVE_PATCH_SCRIPT.id,
+      REMOVE_PATCH_SCRIPT.name,
+      'Removes one Windows update by KB (Switchboard scripts/windows/Remove-Patch.ps1)',
+    ),
+  ];
+  /** Runs the driver has not finished yet, oldest first; `logged` once START_REQUESTED is. */
+  private readonly openRuns: { run: ScriptRunRequest; logged: boolean }[] = [];
   private readonly scriptListeners: ((run: ScriptRunRequest) => void)[] = [];
   private nextOrganizationId = 11;
   private nextDeviceId = 1041;
@@ -307,8 +406,12 @@ export class NinjaOneState {
     });
   }
 
+  /** Coming back online, the device picks up the runs queued for it (START_REQUESTED). */
   setDeviceOffline(deviceId: number, offline: boolean): void {
     this.device(deviceId).offline = offline;
+    if (!offline)
+      for (const open of this.openRuns.filter((o) => o.run.deviceId === deviceId))
+        this.logStart(open);
   }
 
   /** Every script/run request received, oldest first (copies). */
@@ -321,9 +424,83 @@ export class NinjaOneState {
     this.scriptListeners.push(listener);
   }
 
+  /** Adds a library script (Administration > Library > Automation); returns its id. */
+  addScript(name: string, id?: number): number {
+    const scriptId = id ?? Math.max(0, ...this.scripts.map((s) => s.id)) + 1;
+    if (this.scripts.some((s) => s.id === scriptId))
+      throw new Error(`stand-in: script ${scriptId} exists`);
+    this.scripts.push(libraryScript(scriptId, name, ''));
+    return scriptId;
+  }
+
+  /**
+   * The device's side of the oldest unfinished run on it: a COMPLETED ACTION activity in the
+   * run's series, sourceName "Run <script>", with `output` as its message. A Remove-Patch
+   * report in the output saying `removed` also takes the KB off the device's install rows and
+   * sets needsReboot as reported (the reboot itself is the driver's: call reboot()).
+   */
+  finishScriptRun(deviceId: number, finish: ScriptRunFinish): ScriptRunRequest {
+    this.device(deviceId);
+    const index = this.openRuns.findIndex((o) => o.run.deviceId === deviceId);
+    if (index < 0) throw new Error(`stand-in: no unfinished script run on device ${deviceId}`);
+    const [open] = this.openRuns.splice(index, 1);
+    const { run } = open;
+    this.logStart(open);
+    this.addActivity(deviceId, finish.at ?? this.now(), {
+      activityType: 'ACTION',
+      statusCode: 'COMPLETED',
+      status: 'Completed',
+      activityResult: finish.result,
+      sourceName: this.runSourceName(run),
+      subject: '',
+      message: finish.output,
+      type: 'Action',
+      seriesUid: run.seriesUid,
+    });
+    const report = findPatchRemovalReport(finish.output);
+    if (report?.outcome === 'removed') this.patchRemoved(deviceId, report);
+    return { ...run, body: { ...run.body } };
+  }
+
+  /**
+   * Records the run and logs its START_REQUESTED activity, as NinjaOne queues it; for an
+   * offline device only once it comes back online, so nothing is logged for the run meanwhile.
+   */
   protected recordScriptRun(run: ScriptRunRequest): void {
     this.scriptRunLog.push(run);
+    const open = { run, logged: false };
+    this.openRuns.push(open);
+    if (!this.device(run.deviceId).offline) this.logStart(open);
     for (const listener of this.scriptListeners) listener(run);
+  }
+
+  private logStart(open: { run: ScriptRunRequest; logged: boolean }): void {
+    if (open.logged) return;
+    open.logged = true;
+    this.addActivity(open.run.deviceId, this.now(), {
+      activityType: 'ACTION',
+      statusCode: 'START_REQUESTED',
+      status: 'Start requested',
+      sourceName: this.runSourceName(open.run),
+      subject: '',
+      message: '',
+      type: 'Action',
+      seriesUid: open.run.seriesUid,
+    });
+  }
+
+  /** NinjaOne's reports show a script run's source as "Run <script name>" (api doc §4.6). */
+  private runSourceName(run: ScriptRunRequest): string {
+    const script = this.scripts.find((s) => run.body.type === 'SCRIPT' && s.id === run.body.id);
+    return `Run ${script?.name ?? `action ${run.body.uid ?? run.body.id ?? ''}`.trim()}`;
+  }
+
+  private patchRemoved(deviceId: number, report: PatchRemovalReport): void {
+    const kept = this.installs.filter(
+      (r) => !(r.deviceId === deviceId && r.kbNumber === report.kb),
+    );
+    this.installs.splice(0, this.installs.length, ...kept);
+    this.device(deviceId).os.needsReboot = report.rebootRequired === true;
   }
 
   protected device(deviceId: number): NinjaDevice {
@@ -358,7 +535,7 @@ export class NinjaOneState {
       NinjaActivity,
       'activityType' | 'statusCode' | 'status' | 'sourceName' | 'subject' | 'message' | 'type'
     > &
-      Partial<Pick<NinjaActivity, 'severity' | 'activityResult'>>,
+      Partial<Pick<NinjaActivity, 'severity' | 'activityResult' | 'seriesUid'>>,
   ): void {
     this.activities.push({
       id: this.nextActivityId++,
