@@ -83,19 +83,30 @@ async function play(standIns: StandIns, switchboard: SwitchboardChild): Promise<
   await story.userCalls();
   say(`    User ticket #${story.userTicket} is linked to the incident; both tickets got a note.`);
 
-  step(6, `The technician confirms ${KB} as the cause and clicks rollback`);
-  const { run } = await story.rollback();
+  step(6, `The technician clicks the rollback link on the alert`);
+  const { run, rollback } = await story.rollback();
+  say(`    ${KB} was the top-ranked suspect: the click confirmed it (rollback ${rollback.id}).`);
   say(
-    `    NinjaOne ran library script ${run.body.id} on device ${run.deviceId} with "${run.body.parameters}" (run as ${run.body.runAs}).`,
+    `    NinjaOne runs library script ${run.body.id} (Remove-Patch) on device ${run.deviceId} with "${run.body.parameters}" (run as ${run.body.runAs}).`,
   );
-  say('    The finished uninstall came back through the NinjaOne poll onto the incident timeline.');
 
-  step(7, 'The technician starts MSSQLSERVER through NinjaOne; Zabbix sees the server again');
+  step(7, 'Remove-Patch removes the KB with DISM; Switchboard verifies and resolves');
+  const verified = await story.rollbackVerified();
+  say(`    Rollback ${verified.rollback.state}:`);
+  for (const s of verified.rollback.steps)
+    say(`      ${s.at.slice(11, 19)}  ${s.state.padEnd(12)} ${s.note ?? s.by ?? ''}`);
+  say(`    Patch: ${verified.rollback.verification?.patchEvidence ?? 'not checked'}.`);
+  for (const svc of verified.rollback.verification?.services ?? [])
+    say(`    Service ${svc.name}: ${svc.state}.`);
+  say(`    Notes on Zabbix problem ${story.problemId}:`);
+  for (const n of verified.notes) say(`      - ${n}`);
+  printTicket(verified.ticket, { description: false });
+  say(`    Blocked for the client, so the next cycle does not bring it back:`);
+  for (const b of verified.blocked) say(`      - ${b.patchId}: ${b.reason}`);
+
+  step(8, 'Zabbix sees the server again; the incident stays resolved');
   const recovered = await story.recovery();
   printIncident(recovered.incident);
-  say(`    Notes on Zabbix problem ${story.problemId}:`);
-  for (const n of recovered.notes) say(`      - ${n}`);
-  printTicket(recovered.ticket, { description: false });
   say();
   say('    Timeline:');
   for (const entry of recovered.incident.timeline)

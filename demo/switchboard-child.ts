@@ -60,6 +60,8 @@ export async function startSwitchboard(options: {
       SWITCHBOARD_BOOTSTRAP_TOKEN: token,
       SWITCHBOARD_PUBLIC_URL: url,
       WORKER_TICK_MS: '200',
+      // Demo time is compressed: the rollback's result is asked for every second.
+      ROLLBACK_POLL_SECONDS: '1',
       LOG_LEVEL: 'warn',
       PORT: String(port),
       HOST: '127.0.0.1',

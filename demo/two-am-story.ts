@@ -1,3 +1,4 @@
+import { removePatchOutput } from '../connectors/ninjaone/stand-in/ninjaone.state';
 import {
   MONITORING_BOARD,
   type ScriptRunRequest,
@@ -23,8 +24,23 @@ export type Api = <T = Record<string, unknown>>(
   body?: unknown,
 ) => Promise<ApiResult<T>>;
 
+/** A rollback as GET /api/v1/rollbacks/:id answers it (the parts the story reads). */
+export interface RollbackView {
+  id: string;
+  state: string;
+  reason: string | null;
+  patchId: string;
+  steps: { state: string; at: string; by?: string; note?: string }[];
+  result: { detail: string } | null;
+  verification: {
+    patchEvidence: string;
+    services: { name: string; state: string }[];
+  } | null;
+}
+
 export interface IncidentView {
   id: string;
+  clientId: string | null;
   title: string;
   state: string;
   cause: string;
@@ -96,6 +112,7 @@ export class TwoAmStory {
   problemId = '';
   cwCompany = 0;
   userTicket = 0;
+  rollbackId = '';
 
   constructor(
     private readonly api: Api,
@@ -265,37 +282,54 @@ export class TwoAmStory {
   }
 
   /**
-   * The technician confirms the KB as the cause and clicks rollback: Switchboard runs the
-   * uninstall script through NinjaOne, and the finished uninstall comes back on the timeline.
+   * The technician clicks the rollback link on the alert: one click rolls back the top-ranked
+   * suspect (the click confirms it). Switchboard runs Remove-Patch through NinjaOne's script
+   * runner; the incident is being mitigated.
    */
-  async rollback(): Promise<{ run: ScriptRunRequest; incident: IncidentView }> {
+  async rollback(): Promise<{
+    run: ScriptRunRequest;
+    incident: IncidentView;
+    rollback: RollbackView;
+  }> {
     const rmm = this.standIns.ninjaone;
     const open = await this.incident('open');
-    const kb = open?.suspects.find((s) => s.patchId === KB);
-    if (!open || !kb) throw new Error(`demo: no open incident with ${KB} as a suspect`);
-    await this.ok('POST', `/api/v1/incidents/${open.id}/suspects/${kb.id}/confirm`);
-    await this.ok('POST', `/api/v1/incidents/${open.id}/rollback`);
+    if (!open) throw new Error(`demo: no open incident with ${KB} as a suspect`);
+    const asked = await this.ok<RollbackView>('POST', `/api/v1/incidents/${open.id}/rollback`);
+    this.rollbackId = asked.id;
     const run = await waitFor('the rollback script run in NinjaOne', async () =>
       rmm.scriptRuns().find((r) => r.deviceId === this.ninjaDevice),
     );
-    rmm.rollbackCompleted(this.ninjaDevice, KB);
-    await this.poll('ninjaone');
-    const incident = await waitFor('the rollback on the timeline', async () => {
-      const found = await this.incident('mitigating');
-      return found?.timeline.some((e) => e.kind === 'rolled-back') ? found : undefined;
-    });
-    return { run, incident };
+    const incident = await waitFor('the incident to be mitigated', async () =>
+      this.incident('mitigating'),
+    );
+    return { run, incident, rollback: asked };
   }
 
-  /** The technician starts SQL Server through NinjaOne; Zabbix sees the server answer again. */
-  async recovery(): Promise<{ incident: IncidentView; ticket: TicketSnapshot; notes: string[] }> {
+  /**
+   * On the server, Remove-Patch removes the KB with DISM and SQL Server starts again.
+   * Switchboard reads the run's result from NinjaOne's activities, asks NinjaOne for the
+   * services, and resolves: the Zabbix problem noted, the ticket noted and closed, the KB
+   * blocked for the client so the next cycle does not bring it back.
+   */
+  async rollbackVerified(): Promise<{
+    rollback: RollbackView;
+    incident: IncidentView;
+    ticket: TicketSnapshot;
+    notes: string[];
+    blocked: { patchId: string; reason: string }[];
+  }> {
     const rmm = this.standIns.ninjaone;
     const zabbix = this.standIns.zabbix;
-    rmm.setServiceState(this.ninjaDevice, 'MSSQLSERVER', 'running', { logActivity: true });
-    zabbix.setAvailability(this.zabbixHost, true);
-    zabbix.resolveProblem(this.problemId);
-    await this.mediaDelivered();
-    await this.poll('ninjaone');
+    rmm.setServiceState(this.ninjaDevice, 'MSSQLSERVER', 'running');
+    rmm.finishScriptRun(this.ninjaDevice, {
+      result: 'SUCCESS',
+      output: removePatchOutput(KB, 'removed', { rebootRequired: false }),
+    });
+    const rollback = await waitFor('the rollback to be verified', async () => {
+      const r = await this.ok<RollbackView>('GET', `/api/v1/rollbacks/${this.rollbackId}`);
+      if (r.state === 'failed') throw new Error(`demo: the rollback failed: ${r.reason}`);
+      return r.state === 'succeeded' ? r : undefined;
+    });
     const incident = await waitFor('the incident to resolve', async () => {
       const found = await this.incident();
       return found?.state === 'resolved' ? found : undefined;
@@ -303,11 +337,33 @@ export class TwoAmStory {
     const ticket = await waitFor('the ticket to close', async () =>
       this.monitoringTickets().find((t) => t.closedFlag),
     );
-    const notes = await waitFor('the recovery note on the Zabbix problem', async () => {
+    const notes = await waitFor('the rollback note on the Zabbix problem', async () => {
       const all = zabbix.acknowledgements(this.problemId);
       return all.length > 1 ? all : undefined;
     });
-    return { incident, ticket, notes };
+    const clientId = incident.clientId;
+    const blocked = await this.ok<{ items: { patchId: string; reason: string }[] }>(
+      'GET',
+      `/api/v1/clients/${clientId}/blocked-patches`,
+    );
+    return { rollback, incident, ticket, notes, blocked: blocked.items };
+  }
+
+  /** Zabbix sees the server answer again: the incident is already resolved, nothing reopens. */
+  async recovery(): Promise<{ incident: IncidentView; ticket: TicketSnapshot; notes: string[] }> {
+    const zabbix = this.standIns.zabbix;
+    zabbix.setAvailability(this.zabbixHost, true);
+    zabbix.resolveProblem(this.problemId);
+    await this.mediaDelivered();
+    await this.poll('ninjaone');
+    const incident = await waitFor('the incident to stay resolved', async () => {
+      const found = await this.incident();
+      return found?.state === 'resolved' ? found : undefined;
+    });
+    const ticket = await waitFor('the closed ticket', async () =>
+      this.monitoringTickets().find((t) => t.closedFlag),
+    );
+    return { incident, ticket, notes: zabbix.acknowledgements(this.problemId) };
   }
 
   /**

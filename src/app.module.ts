@@ -4,6 +4,7 @@ import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
 import { loggerOptions } from './common/logger-options';
 import { ConnectorInstancesModule } from './connector-instances/connector-instances.module';
+import { ConsoleModule } from './console/console.module';
 import { CoreModule, type CoreOptions } from './core/core.module';
 import { CorrelationModule } from './correlation/correlation.module';
 import { IncidentsModule } from './incidents/incidents.module';
@@ -40,6 +41,7 @@ export class AppModule {
         RollbackModule,
         ReadinessModule,
         OutboxModule,
+        ConsoleModule,
       ],
     };
   }

@@ -61,6 +61,15 @@ export class NinjaOneConnector implements Connector {
     return handleNinjaOneWebhook(req, this.ctx.settings.webhookHeaderName, this.ctx.webhookSecret);
   }
 
+  planRollback(device: ExternalRef, patchId: string): Record<string, unknown> {
+    const { deviceId, body } = this.rollback.plan(device, patchId);
+    return {
+      request: `POST /v2/device/${deviceId}/script/run`,
+      script: { id: body.id, parameters: body.parameters, runAs: body.runAs },
+      followedBy: `GET /v2/device/${deviceId}/activities (the run's result)`,
+    };
+  }
+
   runRollback(device: ExternalRef, patchId: string): Promise<RollbackJob> {
     return this.rollback.run(device, patchId);
   }

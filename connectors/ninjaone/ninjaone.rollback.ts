@@ -75,8 +75,11 @@ export class NinjaOneRollback {
     private readonly clock: () => Date,
   ) {}
 
-  /** Runs the library script with a user-context token; `{kb}` becomes the KB digits. */
-  async run(device: ExternalRef, patchId: string): Promise<RollbackJob> {
+  /** The script/run call a rollback makes, without making it (a dry run shows it). */
+  plan(
+    device: ExternalRef,
+    patchId: string,
+  ): { deviceId: string; digits: string; scriptId: number; body: NinjaOneScriptRunRequest } {
     const { rollbackScriptId, refreshToken } = this.settings;
     if (rollbackScriptId === undefined || !refreshToken) {
       throw ConnectorError.invalid(
@@ -87,14 +90,20 @@ export class NinjaOneRollback {
     const kb = kbOf(patchId);
     if (!kb) throw ConnectorError.invalid('ninjaone: only KB-numbered patches can be rolled back');
     const digits = kb.slice(2);
-    // Read before posting, and retryable if it fails: nothing has started yet.
-    const after = await this.newestActivityId(deviceId);
     const body: NinjaOneScriptRunRequest = {
       type: 'SCRIPT',
       id: rollbackScriptId,
       parameters: this.settings.rollbackParameters.split('{kb}').join(digits),
       runAs: this.settings.rollbackRunAs,
     };
+    return { deviceId, digits, scriptId: rollbackScriptId, body };
+  }
+
+  /** Runs the library script with a user-context token; `{kb}` becomes the KB digits. */
+  async run(device: ExternalRef, patchId: string): Promise<RollbackJob> {
+    const { deviceId, digits, scriptId: rollbackScriptId, body } = this.plan(device, patchId);
+    // Read before posting, and retryable if it fails: nothing has started yet.
+    const after = await this.newestActivityId(deviceId);
     const at = Math.floor(this.clock().getTime() / 1000);
     try {
       await this.client.post(`/v2/device/${deviceId}/script/run`, body, 'user');

@@ -765,6 +765,23 @@ describe('NinjaOne getServices', () => {
   });
 });
 
+describe('NinjaOne planRollback', () => {
+  it('shows the script/run a rollback would make, without calling NinjaOne', () => {
+    // nock refuses every unarranged request: a call here would fail the test.
+    expect(connect().planRollback!({ id: '1043' }, 'KB5046616')).toEqual({
+      request: 'POST /v2/device/1043/script/run',
+      script: { id: 311, parameters: '-KB 5046616', runAs: 'system' },
+      followedBy: "GET /v2/device/1043/activities (the run's result)",
+    });
+  });
+
+  it('says why it could not run: a patch without a KB number', () => {
+    expect(() => connect().planRollback!({ id: '1043' }, 'Chrome 120')).toThrow(
+      'only KB-numbered patches can be rolled back',
+    );
+  });
+});
+
 describe('NinjaOne runRollback', () => {
   const JOB_AT = epoch('2026-11-24T02:30:00Z');
 

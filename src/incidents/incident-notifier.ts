@@ -283,9 +283,10 @@ export class IncidentNotifier {
     const channels = await this.routing.forClient(m, incident.clientId, 'paging', 'notify');
     if (channels.length === 0) return;
     const view = await this.views.build(m, incident, change);
+    // The summary is the promised sentence alone; the rollback page is the message's own line.
     const summary = this.renderer.render(
       event === 'resolved' ? 'alert-note/resolved' : 'alert-note/opened',
-      view,
+      { ...view, links: { ...view.links, rollback: null } },
     );
     const text = this.renderer.render('paging/message', view);
     for (const channel of channels) {

@@ -142,7 +142,14 @@ export class IncidentViewBuilder {
             recommendation: wave.recommendation,
           }
         : null,
-      links: { incident: base, rollback: patches.length > 0 ? `${base}/rollback` : null },
+      links: {
+        incident: base,
+        // A page a person can open (sign-in, the plan, a confirm button), not an API path.
+        rollback:
+          patches.length > 0 || wave
+            ? `${this.config.publicUrl}/console/incidents/${incident.id}/rollback`
+            : null,
+      },
       openedAt: new Date(incident.openedAt).toISOString(),
       outageSince: d.outageSince ?? new Date(incident.openedAt).toISOString(),
       resolvedAt: incident.resolvedAt ? new Date(incident.resolvedAt).toISOString() : null,

@@ -63,9 +63,10 @@ describe(TemplateRenderer.name, () => {
     expect(new Set(ROWS.map((r) => r.name))).toEqual(new Set(TEMPLATE_NAMES));
   });
 
-  it('tells the on-call engineer the 2 AM story in one sentence', () => {
+  it('tells the on-call engineer the 2 AM story in one sentence, then where to roll it back', () => {
     expect(sut.render('alert-note/opened', views.twoAmView())).toBe(
-      "Server-01 is Offline. Trigger: Post-Patch Reboot (KB5034441). Verification: Service 'MSSQLSERVER' failed to start.",
+      "Server-01 is Offline. Trigger: Post-Patch Reboot (KB5034441). Verification: Service 'MSSQLSERVER' failed to start." +
+        ` Rollback: https://switchboard.example.com/console/incidents/${views.twoAmView().id}/rollback`,
     );
   });
 
@@ -135,8 +136,8 @@ describe(TemplateRenderer.name, () => {
     it('replaces a partial in every template that uses it', () => {
       writeTemplate(overrideDir, 'partials/trigger', 'patch {{join (pluck patches "id") " + "}}\n');
       const renderer = new TemplateRenderer({ baseDir: defaultTemplatesDir(), overrideDir });
-      expect(renderer.render('alert-note/opened', views.severalView())).toBe(
-        "Server-01 is Offline. Trigger: patch KB5034441 + KB5034439. Verification: Services 'MSSQLSERVER', 'SQLSERVERAGENT' failed to start.",
+      expect(renderer.render('alert-note/opened', views.severalView())).toMatch(
+        /^Server-01 is Offline\. Trigger: patch KB5034441 \+ KB5034439\. Verification: Services 'MSSQLSERVER', 'SQLSERVERAGENT' failed to start\. Rollback: /,
       );
     });
 

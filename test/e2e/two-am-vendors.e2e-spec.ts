@@ -32,7 +32,7 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
   beforeAll(async () => {
     standIns = await startStandIns();
     untrust = trustInThisProcess(standIns.ca);
-    t = await startTestApp();
+    t = await startTestApp({ env: { ROLLBACK_POLL_SECONDS: '1' } });
     story = new TwoAmStory((method, path, body) => t.api(method, path, body), standIns);
     story.seedVendors();
     await story.configure({ webhookBase: t.baseUrl });
@@ -73,8 +73,12 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
       'writes the exact alert text on the Zabbix problem and opens one ConnectWise ticket',
       async () => {
         const { note, ticket } = await story.monitoringSeesIt();
-        expect(note).toBe(ALERT);
-        expect(standIns.zabbix.acknowledgements(story.problemId)).toEqual([ALERT]);
+        // The promised sentence, then the page where a person rolls the patch back.
+        const rollbackPage =
+          /^ Rollback: https?:\/\/[^ ]+\/console\/incidents\/[0-9a-f-]{36}\/rollback$/;
+        expect(note.startsWith(ALERT)).toBe(true);
+        expect(note.slice(ALERT.length)).toMatch(rollbackPage);
+        expect(standIns.zabbix.acknowledgements(story.problemId)).toEqual([note]);
         const tickets = story.monitoringTickets();
         expect(tickets).toHaveLength(1);
         // Under the PSA's own company for this customer, not the catch-all default company.
@@ -87,7 +91,7 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
         expect(description).toMatch(
           new RegExp(`- MSSQLSERVER: failed at .* \\(${CLIENT} ninjaone\\)`),
         );
-        expect(description).toMatch(/\/api\/v1\/incidents\/[0-9a-f-]+\/rollback/);
+        expect(description).toMatch(/\/console\/incidents\/[0-9a-f-]+\/rollback/);
         const incident = (await story.incident('open'))!;
         expect(incident.details.deviceDown).toBe(true);
         expect(incident.tickets).toEqual([
@@ -108,12 +112,13 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
       expect(ours.notes.some((n) => n.text.includes(String(story.userTicket)))).toBe(true);
     });
     await step(
-      'rolls back the confirmed KB through NinjaOne, keeping the rotated refresh token',
+      'rolls back the top-ranked KB through NinjaOne with one click, keeping the rotated refresh token',
       async () => {
         standIns.ninjaone.app.rotateRefreshTokens = true;
         const first = standIns.ninjaone.app.refreshToken;
-        const { run, incident } = await story.rollback();
+        const { run, incident, rollback } = await story.rollback();
         expect(run.body).toMatchObject({ type: 'SCRIPT', id: 311, parameters: '-KB 5034441' });
+        expect(rollback.state).toBe('running');
         expect(incident.state).toBe('mitigating');
         expect(incident.suspects.find((s) => s.patchId === KB)?.status).toBe('confirmed');
         // NinjaOne killed the first refresh token; the instance now holds the one it handed out.
@@ -126,15 +131,37 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
         expect(host.secrets(row)).toMatchObject({ refreshToken: current });
       },
     );
-    await step('resolves on recovery: notes Zabbix, notes and closes the one ticket', async () => {
-      const { incident, ticket, notes } = await story.recovery();
+    await step(
+      'verifies the rollback through NinjaOne, resolves, notes Zabbix, closes the one ticket',
+      async () => {
+        const { rollback, incident, ticket, notes, blocked } = await story.rollbackVerified();
+        expect(rollback.steps.map((s) => s.state)).toEqual([
+          'requested',
+          'running',
+          'verifying',
+          'succeeded',
+        ]);
+        expect(rollback.verification).toMatchObject({
+          services: [{ name: 'MSSQLSERVER', state: 'running' }],
+        });
+        expect(incident.state).toBe('resolved');
+        expect(notes).toHaveLength(2);
+        expect(notes[1]).toContain(`rolled back ${KB} on ${HOST}; MSSQLSERVER running`);
+        expect(ticket.status.name).toBe('>Closed');
+        expect(ticket.notes.at(-1)!.text).toContain(
+          `Resolved: Rolled back ${KB} on ${HOST}; MSSQLSERVER running.`,
+        );
+        expect(blocked).toEqual([expect.objectContaining({ patchId: KB })]);
+        expect(story.monitoringTickets()).toHaveLength(1);
+        expect(standIns.connectwiseManage.tickets()).toHaveLength(2);
+      },
+    );
+    await step('stays resolved when Zabbix sees the server again', async () => {
+      const { incident, notes } = await story.recovery();
       expect(incident.state).toBe('resolved');
       expect(notes).toHaveLength(2);
-      expect(notes[1]).toContain('recovered');
-      expect(ticket.status.name).toBe('>Closed');
-      expect(ticket.notes.at(-1)!.text).toContain('Resolved');
       expect(story.monitoringTickets()).toHaveLength(1);
-      expect(standIns.connectwiseManage.tickets()).toHaveLength(2);
+      // Zabbix pushed the problem and its recovery through the media type, both accepted.
       const alerts = await standIns.zabbix.alertsSent();
       expect(alerts.map((a) => [a.status, a.result])).toEqual([
         [202, 'OK'],

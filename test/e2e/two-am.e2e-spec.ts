@@ -121,8 +121,10 @@ describe('the 2 AM update, end to end', () => {
           host: 'Server-01',
         });
         const note = await eventually(async () => vendor.notes.find((n) => n.problemId === 'P-1'));
-        expect(note.text).toBe(ALERT);
         const incident = (await incidentOf('Server-01'))!;
+        // The promised sentence, then the page where a person rolls the patch back.
+        expect(note.text.startsWith(`${ALERT} Rollback: http`)).toBe(true);
+        expect(note.text.endsWith(`/console/incidents/${incident.id}/rollback`)).toBe(true);
         expect(incident.details.deviceDown).toBe(true);
         // Decisions in the order they were taken, even when the later fact is timestamped earlier.
         expect(incident.timeline.slice(0, 2).map((e) => e.kind)).toEqual(['opened', 'updated']);

@@ -123,7 +123,10 @@ export class FakeVendor {
     if ((m = /^\/rmm\/devices\/([^/]+)\/jobs\/([^/]+)$/.exec(url.pathname)))
       return {
         status: 200,
-        body: this.rollbackResults.get(m[2]) ?? { state: 'running', detail: 'queued on the device' },
+        body: this.rollbackResults.get(m[2]) ?? {
+          state: 'running',
+          detail: 'queued on the device',
+        },
       };
     return { status: 404, body: { error: `no route ${req.method} ${url.pathname}` } };
   }
