@@ -55,6 +55,9 @@ export function toDeviceSeen(payload: unknown): DeviceSeen {
   const id = first.int('id');
   const device = first.relabel(`device ${id}`);
   const offline = device.optBool('offline');
+  const os = device.optObject('os');
+  const needsReboot = os?.optBool('needsReboot');
+  const lastBootAt = os?.optTime('lastBootTime');
   return {
     type: 'device',
     occurredAt: device.optTime('lastContact'),
@@ -62,8 +65,18 @@ export function toDeviceSeen(payload: unknown): DeviceSeen {
     device: toDeviceRef(device, id),
     displayName: device.optStr('displayName') ?? device.optStr('systemName'),
     role: device.optStr('nodeClass'),
-    os: device.optObject('os')?.optStr('name'),
+    os: os?.optStr('name'),
     online: offline === undefined ? undefined : !offline,
+    // os.needsReboot (devices-detailed, api doc 4.9): the RMM's own pending-reboot flag.
+    ...(lastBootAt ? { lastBootAt } : {}),
+    ...(needsReboot === undefined
+      ? {}
+      : {
+          rebootPending: {
+            pending: needsReboot,
+            reason: 'NinjaOne reports the device needs a reboot',
+          },
+        }),
   };
 }
 

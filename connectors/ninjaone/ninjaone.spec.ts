@@ -1358,7 +1358,7 @@ describe('NinjaOne normalize', () => {
     ]);
   });
 
-  it('maps an agent device with OS and hardware detail', () => {
+  it('maps an agent device with OS and hardware detail, its last boot and pending reboot', () => {
     expect(normalize('device', devicesFixture[0])).toEqual([
       {
         type: 'device',
@@ -1375,6 +1375,8 @@ describe('NinjaOne normalize', () => {
         role: 'WINDOWS_WORKSTATION',
         os: 'Windows 11 Pro',
         online: true,
+        lastBootAt: new Date(1732150000000),
+        rebootPending: { pending: true, reason: 'NinjaOne reports the device needs a reboot' },
       },
     ]);
   });

@@ -75,7 +75,7 @@ export class IncidentsService {
 
   async detail(who: Principal, id: string) {
     const incident = await this.visible(who, id);
-    const [client, device, timeline, suspects, alerts, tickets, outbox, children] =
+    const [client, device, timeline, suspects, alerts, tickets, outbox, children, rollbacks] =
       await Promise.all([
         incident.clientId
           ? this.ds.getRepository(Client).findOneBy({ id: incident.clientId })
@@ -99,6 +99,13 @@ export class IncidentsService {
         this.ds
           .getRepository(Incident)
           .find({ where: { parentId: id }, order: { openedAt: 'ASC' } }),
+        // The rollback feature owns the table; the incident lists what was tried on it.
+        this.ds.query(
+          `SELECT id, patch_id AS "patchId", state, reason, requested_by AS "requestedBy",
+                  created_at AS "createdAt", finished_at AS "finishedAt"
+             FROM rollback WHERE incident_id = $1 ORDER BY created_at`,
+          [id],
+        ) as Promise<Record<string, unknown>[]>,
       ]);
     return {
       ...incident,
@@ -117,6 +124,7 @@ export class IncidentsService {
         attempts: o.attempts,
         lastError: o.lastError,
       })),
+      rollbacks,
       children: children.map((c) => ({
         id: c.id,
         title: c.title,

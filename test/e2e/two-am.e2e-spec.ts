@@ -372,6 +372,10 @@ describe('the 2 AM update, end to end', () => {
         });
         const after = (await incidentOf('Server-01'))!;
         expect(after.state).toBe('resolved');
+        // The incident lists what was tried on it.
+        expect((after as unknown as { rollbacks: unknown[] }).rollbacks).toEqual([
+          expect.objectContaining({ id: rollback.id, patchId: 'KB5034441', state: 'succeeded' }),
+        ]);
         const text = 'Rolled back KB5034441 on Server-01; MSSQLSERVER running.';
         await eventually(async () => vendor.tickets[0].status === 'closed');
         expect(vendor.tickets[0].notes.some((n) => n.includes(text))).toBe(true);

@@ -20,6 +20,8 @@ export interface OutageFacts {
   changes: Change[];
   /** Per patch id: other devices it hurt (incidents or failed installs) within the wave period. */
   hurtElsewhere: Record<string, number>;
+  /** KBs blocked for the device's client (rolled back before): one coming back is suspect. */
+  blocked?: string[];
 }
 
 export interface Suspect {
@@ -84,7 +86,8 @@ export function oneChangePerFact(newestFirst: Change[]): Change[] {
  * before an outage and explains why each is suspected. Pure, so it is tested by table.
  *
  * Score of a patch: 0.5, +0.2 when a reboot followed it, +0.25 when the failed service is a
- * known issue of that patch, +0.1 when the same patch hurt other devices, −0.05 per hour of
+ * known issue of that patch, +0.25 when the KB is blocked for the client (a rollback took it
+ * back before), +0.1 when the same patch hurt other devices, −0.05 per hour of
  * distance (never below 0.1). A reboot alone scores 0.3. Suspects are ranked by score, highest
  * first (the newer first on a tie); the confidence of the incident is the top score.
  */
@@ -128,6 +131,12 @@ export function assessOutage(facts: OutageFacts, rules: RuleSettings): OutageAss
         score += 0.25;
         reasons.push(
           `known issue: ${change.patchId} breaks ${facts.subject}${known.note ? ` (${known.note})` : ''}`,
+        );
+      }
+      if (change.patchId && facts.blocked?.includes(change.patchId.toUpperCase())) {
+        score += 0.25;
+        reasons.push(
+          `${change.patchId} is blocked for this client after a rollback, yet came back`,
         );
       }
       const elsewhere = change.patchId ? (facts.hurtElsewhere[change.patchId] ?? 0) : 0;

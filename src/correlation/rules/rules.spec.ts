@@ -113,6 +113,21 @@ describe('post-patch outage rule', () => {
     expect(result.suspects[0].change).toMatchObject({ id: untitled.id, title: 'KB5034441 update' });
   });
 
+  it('suspects first a KB blocked for the client after a rollback that came back', () => {
+    const changes: Change[] = [patch('01:00', 'KB5034441'), patch('02:00', 'KB5035000')];
+    const facts = { at: at('02:30'), kind: 'service.down', subject: 'MSSQLSERVER', changes };
+    const plain = assessOutage({ ...facts, hurtElsewhere: {} }, DEFAULT_RULES);
+    expect(plain.suspects[0].change.patchId).toBe('KB5035000');
+    const blocked = assessOutage(
+      { ...facts, hurtElsewhere: {}, blocked: ['KB5034441'] },
+      DEFAULT_RULES,
+    );
+    expect(blocked.suspects[0].change.patchId).toBe('KB5034441');
+    expect(blocked.suspects[0].reasons).toContain(
+      'KB5034441 is blocked for this client after a rollback, yet came back',
+    );
+  });
+
   it('gives every suspect its reasons: distance, the following reboot, a known issue, the same KB elsewhere', () => {
     const rules = effectiveRules({
       knownIssues: [{ patchId: 'KB5034441', services: ['MSSQLSERVER'], note: 'WinRE partition' }],

@@ -95,8 +95,22 @@ export class OpenIncidentUseCase {
       patchIds,
       new Date(at.getTime() - rules.waveHours * 3_600_000),
     );
+    const blocked: { patch_id: string }[] =
+      device.clientId && patchIds.length > 0
+        ? await m.query(
+            `SELECT patch_id FROM blocked_patch WHERE client_id = $1 AND patch_id = ANY($2::text[])`,
+            [device.clientId, patchIds.map((p) => p.toUpperCase())],
+          )
+        : [];
     const assessment = assessOutage(
-      { at, kind: event.kind, subject: event.subject, changes, hurtElsewhere: elsewhere },
+      {
+        at,
+        kind: event.kind,
+        subject: event.subject,
+        changes,
+        hurtElsewhere: elsewhere,
+        blocked: blocked.map((b) => b.patch_id),
+      },
       rules,
     );
     const d: IncidentDetails = {
