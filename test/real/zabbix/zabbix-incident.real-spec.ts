@@ -189,10 +189,12 @@ describe('Switchboard with a real Zabbix 6.0: problem → incident → note → 
         const messages = await acknowledgements();
         return messages.length > 0 ? messages : undefined;
       });
-      // Zabbix alone saw the service down (no post-patch check ran here), and the note says so.
-      expect(note).toBe(
-        `${visibleName} is Degraded. Trigger: Post-Patch Reboot (KB5034441). Verification: not verified yet; monitoring reports 'MSSQLSERVER' down.`,
-      );
+      // Zabbix alone saw the service down (no post-patch check ran here), and the note says so,
+      // then where to roll the patch back.
+      const opened = (await incident())!;
+      const sentence = `${visibleName} is Degraded. Trigger: Post-Patch Reboot (KB5034441). Verification: not verified yet; monitoring reports 'MSSQLSERVER' down.`;
+      expect(note.startsWith(`${sentence} Rollback: http`)).toBe(true);
+      expect(note.endsWith(`/console/incidents/${opened.id}/rollback`)).toBe(true);
     });
     await step('resolves the incident on recovery and notes the problem again', async () => {
       await sendUntilProcessed(trapper, { host: hostName, key: SERVICE_ITEM_KEY, value: 1 });
