@@ -44,13 +44,17 @@ module.exports = {
     {
       ...base,
       displayName: 'postgres',
-      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.pg-spec.ts'],
+      testMatch: [
+        '<rootDir>/test/**/*.e2e-spec.ts',
+        '<rootDir>/test/**/*.pg-spec.ts',
+        '<rootDir>/test/browser/*.browser-spec.ts',
+      ],
       setupFiles: ['<rootDir>/test/support/use-postgres.ts'],
     },
     {
       ...base,
       displayName: 'embedded',
-      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/browser/*.browser-spec.ts'],
       setupFiles: ['<rootDir>/test/support/use-embedded.ts'],
     },
   ],
