@@ -6,6 +6,7 @@ import { HealthEventOrigin1764400000000 } from './1764400000000-HealthEventOrigi
 import { AddDecisions1764500000000 } from './1764500000000-AddDecisions';
 import { ClientLinkMatching1764600000000 } from './1764600000000-ClientLinkMatching';
 import { Rollbacks1764700000000 } from './1764700000000-Rollbacks';
+import { Compliance1764800000000 } from './1764800000000-Compliance';
 
 /** Every migration, in order. Never edit one after release: add a new one. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AddDecisions1764500000000,
   ClientLinkMatching1764600000000,
   Rollbacks1764700000000,
+  Compliance1764800000000,
 ];

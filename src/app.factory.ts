@@ -64,7 +64,7 @@ export async function createApp(options: AppModuleOptions): Promise<INestApplica
   app.useLogger(app.get(Logger));
   app.use('/webhooks', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }));
   // Console forms post urlencoded bodies; nothing else reads them.
-  app.use('/console', express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
+  app.use('/console', express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
   app.use('/api', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), apiJsonBody);
   app.use(bodyErrors);
   app.useGlobalFilters(new ApiExceptionFilter());

@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
+import { ComplianceModule } from './compliance/compliance.module';
 import { loggerOptions } from './common/logger-options';
 import { ConnectorInstancesModule } from './connector-instances/connector-instances.module';
 import { ConsoleModule } from './console/console.module';
@@ -19,7 +21,7 @@ export type AppModuleOptions = CoreOptions;
 
 /**
  * The features, in the order of the flow: ingest → inventory → correlation → incidents →
- * rollback and readiness → outbox, beside access, audit, connector instances and operations. Each module exports only
+ * rollback, readiness and compliance → outbox, beside access, audit, connector instances and operations. Each module exports only
  * what others may use.
  */
 @Module({})
@@ -29,6 +31,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot(options),
+        ScheduleModule.forRoot(),
         LoggerModule.forRoot(loggerOptions(options.config.env.LOG_LEVEL)),
         OpsModule,
         AccessModule,
@@ -40,6 +43,7 @@ export class AppModule {
         IncidentsModule,
         RollbackModule,
         ReadinessModule,
+        ComplianceModule,
         OutboxModule,
         ConsoleModule,
       ],

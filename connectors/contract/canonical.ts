@@ -25,6 +25,21 @@ export type HealthKind = (typeof HEALTH_KINDS)[number];
 export const SEVERITIES = ['info', 'low', 'moderate', 'important', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/**
+ * What kind of update a patch is, where the tool says so. Compliance leaves definition updates
+ * out (they are replaced by the next one, not installed late).
+ */
+export const PATCH_CATEGORIES = [
+  'security',
+  'critical',
+  'rollup',
+  'regular',
+  'feature',
+  'driver',
+  'definition',
+] as const;
+export type PatchCategory = (typeof PATCH_CATEGORIES)[number];
+
 /** How a tool identifies a client (tenant): its own id and/or a display name. */
 export interface ClientRef {
   externalId?: string;
@@ -78,6 +93,7 @@ export interface PatchSeen extends EventBase {
   patchId: string;
   title?: string;
   severity?: Severity;
+  category?: PatchCategory;
   status: PatchStatus;
   rebootRequired?: boolean;
   message?: string;

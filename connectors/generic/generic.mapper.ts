@@ -4,6 +4,7 @@ import type {
   DeviceRef,
   HealthSeen,
   PatchStatus,
+  PatchCategory,
   Severity,
 } from '../contract/canonical';
 import { ConnectorError } from '../contract/connector-error';
@@ -21,10 +22,38 @@ function toDevice(d: GenericEvent['device']): DeviceRef {
   return { externalId: d.id, hostname: d.hostname, fqdn: d.fqdn, ip: d.ip, serial: d.serial };
 }
 
+/** The device's OS and role when the sender gave them (compliance weighs servers higher). */
+function deviceFacts(d: GenericEvent['device']): { os?: string; role?: string } {
+  return {
+    ...(d.os?.trim() ? { os: d.os.trim() } : {}),
+    ...(d.role?.trim() ? { role: d.role.trim() } : {}),
+  };
+}
+
 /** Pure generic → canonical mapping; the event has been validated at the webhook already. */
 export function toCanonical(event: GenericEvent, defaultClient?: string): CanonicalEvent[] {
   const problems = validateGenericEvent(event, 'event');
   if (problems.length > 0) throw ConnectorError.invalid(problems.join('; '));
+  const facts = deviceFacts(event.device);
+  const events = mapEvent(event, defaultClient);
+  if (Object.keys(facts).length === 0) return events;
+  const first = events[0];
+  if (first?.type === 'device') return [{ ...first, ...facts }, ...events.slice(1)];
+  // The facts go first, on a device event of their own, so the device has them when the
+  // event itself is recorded.
+  return [
+    {
+      type: 'device',
+      occurredAt: new Date(event.occurredAt),
+      client: (first as { client?: ClientRef } | undefined)?.client,
+      device: toDevice(event.device),
+      ...facts,
+    },
+    ...events,
+  ];
+}
+
+function mapEvent(event: GenericEvent, defaultClient?: string): CanonicalEvent[] {
   const clientName = event.client ?? defaultClient;
   const client: ClientRef | undefined = clientName ? { name: clientName } : undefined;
   const base = {
@@ -44,6 +73,7 @@ export function toCanonical(event: GenericEvent, defaultClient?: string): Canoni
         patchId: event.patch.id.trim(),
         title: event.patch.title,
         severity: event.patch.severity as Severity | undefined,
+        category: event.patch.category as PatchCategory | undefined,
         rebootRequired: event.patch.rebootRequired,
       },
     ];

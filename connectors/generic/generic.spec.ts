@@ -153,6 +153,55 @@ describe('generic connector', () => {
     expect(down[0]).toMatchObject({ type: 'health', kind: 'service.down', subject: 'MSSQLSERVER' });
   });
 
+  it('carries the device OS and role on a device event before the patch, and patch.category', () => {
+    const events = connector.normalize({
+      type: 'event',
+      dedupeKey: 'w',
+      payload: {
+        ...patchInstalled,
+        kind: 'patch.pending',
+        device: { hostname: 'SERVER-01', os: ' Windows Server 2022 ', role: 'server' },
+        patch: { id: 'KB5040000', severity: 'critical', category: 'security' },
+      },
+    });
+    expect(events).toHaveLength(2);
+    expect(events[0]).toMatchObject({
+      type: 'device',
+      client: { name: 'Acme Dental' },
+      device: { hostname: 'SERVER-01' },
+      os: 'Windows Server 2022',
+      role: 'server',
+    });
+    expect(events[1]).toMatchObject({ type: 'patch', status: 'pending', category: 'security' });
+    const reboot = connector.normalize({
+      type: 'event',
+      dedupeKey: 'v',
+      payload: {
+        kind: 'reboot.pending',
+        occurredAt: '2026-11-24T02:00:00Z',
+        device: { hostname: 'SERVER-01', role: 'workstation' },
+      },
+    });
+    expect(reboot).toEqual([
+      expect.objectContaining({
+        type: 'device',
+        role: 'workstation',
+        rebootPending: expect.anything(),
+      }),
+    ]);
+  });
+
+  it('names a device OS that is not a string, and a patch category it does not know', () => {
+    const bad = request({
+      ...patchInstalled,
+      device: { hostname: 'SERVER-01', os: 7 },
+      patch: { id: 'KB1', category: 'nonsense' },
+    });
+    expect(() => connector.normalize({ type: 'event', dedupeKey: 'u', payload: bad.body })).toThrow(
+      /device\.os: must be a string.*patch\.category|patch\.category.*device\.os/,
+    );
+  });
+
   it('refuses to normalize an invalid stored record', () => {
     expect(() =>
       connector.normalize({ type: 'event', dedupeKey: 'z', payload: { kind: 'bogus' } }),

@@ -24,8 +24,23 @@ export interface GenericEvent {
   kind: GenericKind;
   occurredAt: string;
   client?: string;
-  device: { hostname?: string; fqdn?: string; ip?: string; serial?: string; id?: string };
-  patch?: { id: string; title?: string; severity?: string; rebootRequired?: boolean };
+  device: {
+    hostname?: string;
+    fqdn?: string;
+    ip?: string;
+    serial?: string;
+    id?: string;
+    /** Not matching keys: what compliance reads (a role or OS naming "server" weighs more). */
+    os?: string;
+    role?: string;
+  };
+  patch?: {
+    id: string;
+    title?: string;
+    severity?: string;
+    category?: string;
+    rebootRequired?: boolean;
+  };
   service?: { name: string };
   /** The check that said it; with a service, the script that looked at the service. */
   check?: { name: string };

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { SEVERITIES } from '../contract/canonical';
+import { PATCH_CATEGORIES, SEVERITIES } from '../contract/canonical';
 import { GENERIC_KINDS, GENERIC_ORIGINS, type GenericEvent } from './generic.types';
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -80,6 +80,8 @@ function validateDevice(o: Obj, at: string, problems: string[]): void {
   }
   for (const key of ['hostname', 'fqdn', 'ip', 'serial', 'id'])
     optionalString(device, key, `${at}.device`, problems);
+  optionalString(device, 'os', `${at}.device`, problems, 200);
+  optionalString(device, 'role', `${at}.device`, problems, 100);
   // The address is a matching key: only an IPv4 or IPv6 address is one.
   if (typeof device.ip === 'string' && device.ip !== '' && isIP(device.ip.trim()) === 0)
     problems.push(`${at}.device.ip: must be an IPv4 or IPv6 address`);
@@ -101,6 +103,10 @@ function validateKindParts(o: Obj, kind: string, at: string, problems: string[])
       const sev = patch.severity;
       if (sev !== undefined && !(SEVERITIES as readonly unknown[]).includes(sev)) {
         problems.push(`${at}.patch.severity: must be one of ${SEVERITIES.join(', ')}`);
+      }
+      const category = patch.category;
+      if (category !== undefined && !(PATCH_CATEGORIES as readonly unknown[]).includes(category)) {
+        problems.push(`${at}.patch.category: must be one of ${PATCH_CATEGORIES.join(', ')}`);
       }
       if (patch.rebootRequired !== undefined && typeof patch.rebootRequired !== 'boolean') {
         problems.push(`${at}.patch.rebootRequired: must be a boolean`);

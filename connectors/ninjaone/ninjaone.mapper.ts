@@ -5,6 +5,7 @@ import type {
   PatchSeen,
   PatchStatus,
   ServiceState,
+  PatchCategory,
   Severity,
 } from '../contract/canonical';
 import type { RawRecord } from '../contract/connector';
@@ -28,6 +29,17 @@ const PATCH_SEVERITY: Record<string, Severity> = {
   MODERATE: 'moderate',
   IMPORTANT: 'important',
   CRITICAL: 'critical',
+};
+
+// The os-patches `type` filter values (api doc 4.3).
+const PATCH_CATEGORY: Record<string, PatchCategory> = {
+  SECURITY_UPDATES: 'security',
+  CRITICAL_UPDATES: 'critical',
+  UPDATE_ROLLUPS: 'rollup',
+  REGULAR_UPDATES: 'regular',
+  FEATURE_PACKS: 'feature',
+  DRIVER_UPDATES: 'driver',
+  DEFINITION_UPDATES: 'definition',
 };
 
 // REJECTED has no canonical status: a rejected patch is neither pending nor missing.
@@ -88,6 +100,7 @@ function toPatchSeen(
 ): PatchSeen {
   const name = patch.optStr('name');
   const severity = patch.optStr('severity');
+  const type = patch.optStr('type');
   return {
     type: 'patch',
     sourceId: id,
@@ -96,6 +109,7 @@ function toPatchSeen(
     patchId: kbOf(patch.optStr('kbNumber'), name) ?? name ?? id,
     title: name,
     severity: severity ? PATCH_SEVERITY[severity] : undefined,
+    ...(type && PATCH_CATEGORY[type] ? { category: PATCH_CATEGORY[type] } : {}),
     status,
   };
 }

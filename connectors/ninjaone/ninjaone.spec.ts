@@ -1416,6 +1416,7 @@ describe('NinjaOne normalize', () => {
         patchId: 'KB5046633',
         title: installsFixture.results[0].name,
         severity: 'critical',
+        category: 'security',
         status: 'installed',
       },
       {
@@ -1426,12 +1427,13 @@ describe('NinjaOne normalize', () => {
         patchId: 'KB5046616',
         title: installsFixture.results[1].name,
         severity: 'critical',
+        category: 'security',
         status: 'failed',
       },
     ]);
   });
 
-  it('maps approved and awaiting-approval patches; one without a KB keeps its name', () => {
+  it('maps approved and awaiting-approval patches; one without a KB keeps its name; the type is the category', () => {
     expect(pendingFixture.results.flatMap((p) => normalize('os-patch', p))).toEqual([
       {
         type: 'patch',
@@ -1441,6 +1443,7 @@ describe('NinjaOne normalize', () => {
         patchId: 'KB5046633',
         title: pendingFixture.results[0].name,
         severity: 'critical',
+        category: 'security',
         status: 'approved',
       },
       {
@@ -1451,6 +1454,7 @@ describe('NinjaOne normalize', () => {
         patchId: 'Intel - System - 10.1.1.44',
         title: 'Intel - System - 10.1.1.44',
         severity: 'low',
+        category: 'driver',
         status: 'pending',
       },
     ]);

@@ -21,6 +21,6 @@ import { TicketOutboxHook } from './ticket-outbox.hook';
     IncidentsService,
     TicketOutboxHook,
   ],
-  exports: [IncidentLifecycle, IncidentNotifier],
+  exports: [IncidentLifecycle, IncidentNotifier, IncidentsService],
 })
 export class IncidentsModule {}

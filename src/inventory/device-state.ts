@@ -21,7 +21,13 @@ export async function noteDeviceSeen(
       ? `${e.rebootPending.check}: ${e.rebootPending.reason ?? 'reboot pending'}`
       : (e.rebootPending.reason ?? null);
     await m.query(
-      `UPDATE device SET reboot_pending = $2, reboot_pending_at = $3, reboot_pending_reason = $4
+      // A flag reported again keeps the time it was first seen (a tool that says "pending"
+      // every day would otherwise never let it age), unless the device booted in between.
+      `UPDATE device SET reboot_pending = $2,
+              reboot_pending_at = CASE
+                WHEN reboot_pending AND $2 AND (last_boot_at IS NULL OR last_boot_at <= reboot_pending_at)
+                THEN reboot_pending_at ELSE $3 END,
+              reboot_pending_reason = $4
         WHERE id = $1 AND (reboot_pending_at IS NULL OR reboot_pending_at <= $3)`,
       [deviceId, e.rebootPending.pending, at, e.rebootPending.pending ? reason : null],
     );

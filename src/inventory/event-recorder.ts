@@ -5,6 +5,7 @@ import { EARLIEST_DATE, LATEST_DATE } from '../common/date-range';
 import { resolveClient } from './client-resolver';
 import { resolveDevice } from './device-matcher';
 import { noteBoot, noteDeviceSeen } from './device-state';
+import { notePatchState } from './device-patches';
 import { HealthEvent } from './entities/health-event.entity';
 import { PatchEvent } from './entities/patch-event.entity';
 import type { RecordedEvent } from './recorded-event';
@@ -65,11 +66,13 @@ export async function recordEvents(
         patchId: e.type === 'patch' ? e.patchId : null,
         title: e.type === 'patch' ? (e.title ?? null) : null,
         severity: e.type === 'patch' ? (e.severity ?? null) : null,
+        category: e.type === 'patch' ? (e.category ?? null) : null,
         status: e.type === 'patch' ? e.status : 'rebooted',
         rebootRequired: e.type === 'patch' ? (e.rebootRequired ?? null) : null,
         occurredAt: e.occurredAt,
       });
       const saved = await m.getRepository(PatchEvent).save(row);
+      await notePatchState(m, saved);
       out.push({ type: 'patch', instanceId, device, event: saved });
     } else if (e.type === 'health') {
       const row = m.getRepository(HealthEvent).create({

@@ -11,6 +11,6 @@ import { InventoryRecorder } from './inventory-recorder.service';
   imports: [AuditModule],
   controllers: [DevicesController, ClientLinksController],
   providers: [DevicesService, ClientLinksService, InventoryRecorder],
-  exports: [InventoryRecorder],
+  exports: [InventoryRecorder, DevicesService, ClientLinksService],
 })
 export class InventoryModule {}

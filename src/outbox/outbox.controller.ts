@@ -9,12 +9,13 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { CurrentPrincipal, RequireRole, UnscopedOnly, type Principal } from '../access/principal';
 import { AuditService } from '../audit/audit.service';
 import { notFound } from '../common/api-errors';
 import { OutboxMessage, type OutboxStatus } from './entities/outbox-message.entity';
 import { OutboxService } from './outbox.service';
+import { transitionOutboxMessage } from './outbox-transitions';
 import { WholeNumberPipe } from '../common/query-pipes';
 
 const STATUSES: OutboxStatus[] = ['pending', 'delivering', 'delivered', 'dead', 'discarded'];
@@ -68,13 +69,7 @@ export class OutboxController {
   @HttpCode(200)
   @RequireRole('operator')
   async retry(@Param('id') id: string, @CurrentPrincipal() who: Principal) {
-    const result = await this.transition(
-      id,
-      ['dead', 'discarded', 'pending'],
-      { status: 'pending', attempts: 0, nextAttemptAt: new Date() },
-      who,
-      'outbox.retry',
-    );
+    const result = await transitionOutboxMessage(this.ds, this.audit, who, id, 'retry');
     this.outbox.notify();
     return result;
   }
@@ -83,35 +78,6 @@ export class OutboxController {
   @HttpCode(200)
   @RequireRole('operator')
   discard(@Param('id') id: string, @CurrentPrincipal() who: Principal) {
-    return this.transition(id, ['dead', 'pending'], { status: 'discarded' }, who, 'outbox.discard');
-  }
-
-  private async transition(
-    id: string,
-    from: OutboxStatus[],
-    patch: Partial<OutboxMessage>,
-    who: Principal,
-    action: string,
-  ) {
-    if (!/^\d+$/.test(id)) throw notFound('outbox message', id);
-    return this.ds.transaction(async (m) => {
-      const repo = m.getRepository(OutboxMessage);
-      const current = await repo.findOneBy({ id });
-      if (!current) throw notFound('outbox message', id);
-      const result = await repo.update(
-        { id, status: In(from) },
-        { ...patch, updatedAt: new Date() },
-      );
-      if (!result.affected)
-        throw new BadRequestException(
-          `status: message ${id} is ${current.status}; this works on ${from.join(' or ')}`,
-        );
-      await this.audit.record(
-        who,
-        { action, targetType: 'outbox', targetId: id, detail: { from: current.status } },
-        m,
-      );
-      return repo.findOneByOrFail({ id });
-    });
+    return transitionOutboxMessage(this.ds, this.audit, who, id, 'discard');
   }
 }

@@ -159,7 +159,7 @@ describe('rollback console in a real browser', () => {
     // Back to the plan: the rollback is over, the patch is gone.
     await page.getByRole('link', { name: 'Back to the plan' }).click();
     await page.waitForURL((url) => url.pathname === path);
-    expect(await plan.locator('.state').innerText()).toBe('Refused');
+    expect(await plan.locator('.state').innerText()).toBe('Would be refused');
     expect(await plan.innerText()).toContain(`${kb} is no longer installed on ${host}`);
     await screenshot(page, 'rollback-6-plan-after');
 
@@ -199,7 +199,7 @@ describe('rollback console in a real browser', () => {
 
     const response = await page.goto(t.baseUrl + other.path);
     expect(response?.status()).toBe(404);
-    expect(await page.locator('h1').innerText()).toBe('Not done');
+    expect(await page.locator('h1').innerText()).toBe('Not found');
     expect(await mainText(page)).toContain(`incident ${other.id} not found`);
     expect(await mainText(page)).not.toContain('KB5060909');
     expect(await page.getByRole('button', { name: /Confirm rollback/ }).count()).toBe(0);

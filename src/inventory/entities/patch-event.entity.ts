@@ -15,6 +15,7 @@ export class PatchEvent {
   @Column('text', { nullable: true }) patchId!: string | null;
   @Column('text', { nullable: true }) title!: string | null;
   @Column('text', { nullable: true }) severity!: string | null;
+  @Column('text', { nullable: true }) category!: string | null;
   @Column('text') status!: PatchEventStatus;
   @Column('boolean', { nullable: true }) rebootRequired!: boolean | null;
   @Column('text', { nullable: true }) message!: string | null;
