@@ -466,7 +466,7 @@ async function main() {
     });
     await waitReady(base, child);
     console.log(
-      `  service ready in ${sec(started)} s (start-up takes today's snapshot: every summary rebuilt)`,
+      `  service ready in ${sec(started)} s (today's snapshot is taken in the background)`,
     );
     const api = { authorization: `Bearer ${TOKEN}` };
     const cookie = { cookie: await signIn(base) };
