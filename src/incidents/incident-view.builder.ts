@@ -97,7 +97,8 @@ export class IncidentViewBuilder {
     const reboot = live.find((s) => s.kind === 'reboot');
     const wave = d.wave ?? (parent ? details(parent.details).wave : undefined);
     const status = d.deviceDown ? 'Offline' : d.failed.length > 0 ? 'Degraded' : 'Online';
-    const base = `${this.config.publicUrl}/api/v1/incidents/${incident.id}`;
+    // The incident's page in the console: what a person opens from a ticket or a page.
+    const base = `${this.config.publicUrl}/console/incidents/${incident.id}`;
     const code = (
       ['post-patch-reboot', 'post-patch', 'patch-wave'].includes(incident.cause)
         ? incident.cause

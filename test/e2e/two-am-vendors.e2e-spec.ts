@@ -107,7 +107,9 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
       ]);
       const user = standIns.connectwiseManage.tickets().find((x) => x.id === story.userTicket)!;
       expect(user.summary).toBe(USER_TICKET);
-      expect(user.notes.some((n) => n.text.includes('/api/v1/incidents/'))).toBe(true);
+      expect(
+        user.notes.some((n) => /Incident: \S+\/console\/incidents\/[0-9a-f-]{36}$/m.test(n.text)),
+      ).toBe(true);
       const [ours] = story.monitoringTickets();
       expect(ours.notes.some((n) => n.text.includes(String(story.userTicket)))).toBe(true);
     });
