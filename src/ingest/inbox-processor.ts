@@ -11,6 +11,13 @@ import { InventoryRecorder } from '../inventory/inventory-recorder.service';
 import { InboxService } from './inbox.service';
 
 const BATCH = 200;
+/**
+ * Any fixed number: the advisory lock that lets one replica at a time normalize. Correlation
+ * reads what earlier events recorded (the patch, the reboot): replicas normalizing parts of one
+ * story side by side would each miss the other's uncommitted part, so every replica works
+ * through the inbox in order, one batch at a time, and the incidents are those of one replica.
+ */
+const NORMALIZE_LOCK = 73_190_413;
 const MAX_ATTEMPTS = 5;
 /** Deadlock, serialization failure, lock not available. */
 const LOCK_CONFLICTS = new Set(['40P01', '40001', '55P03']);
@@ -25,9 +32,9 @@ interface ClaimedRow {
 }
 
 /**
- * Normalizes pending inbox records into the canonical model. Batches are claimed with
- * FOR UPDATE SKIP LOCKED, so replicas share the work and never process a record twice; each
- * record has its own savepoint, so one bad record fails alone and is kept with its error.
+ * Normalizes pending inbox records into the canonical model, in inbox order, one replica at a
+ * time (an advisory lock; a replica that dies releases it with its connection). Each record has
+ * its own savepoint, so one bad record fails alone and is kept with its error.
  */
 @Injectable()
 export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -62,6 +69,11 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
   /** Returns true when a full batch was processed (there may be more). */
   async processBatch(): Promise<boolean> {
     const count = await this.ds.transaction(async (m) => {
+      const [lock] = (await m.query('SELECT pg_try_advisory_xact_lock($1) AS ok', [
+        NORMALIZE_LOCK,
+      ])) as { ok: boolean }[];
+      // Another replica is normalizing: it takes these records in order; this one waits a tick.
+      if (!lock.ok) return 0;
       const rows: ClaimedRow[] = await m.query(
         `SELECT id, instance_id, dedupe_key, record_type, payload, attempts FROM inbox_event
           WHERE status = 'pending' ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
