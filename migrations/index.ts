@@ -7,6 +7,7 @@ import { AddDecisions1764500000000 } from './1764500000000-AddDecisions';
 import { ClientLinkMatching1764600000000 } from './1764600000000-ClientLinkMatching';
 import { Rollbacks1764700000000 } from './1764700000000-Rollbacks';
 import { Compliance1764800000000 } from './1764800000000-Compliance';
+import { VendorGuards1764900000000 } from './1764900000000-VendorGuards';
 
 /** Every migration, in order. Never edit one after release: add a new one. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   ClientLinkMatching1764600000000,
   Rollbacks1764700000000,
   Compliance1764800000000,
+  VendorGuards1764900000000,
 ];

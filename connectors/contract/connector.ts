@@ -149,7 +149,11 @@ export interface Connector {
   getServices?(device: ExternalRef): Promise<ServiceState[]>;
   /** Verify and split a webhook; no I/O. */
   handleWebhook?(req: InboundRequest): WebhookVerdict;
-  pushAlertNote?(target: ExternalRef, text: string): Promise<void>;
+  /**
+   * Notes the alert; given a delivery marker, once per marker (the note carries it and the
+   * alert's notes are read for it first), so a retry after a lost answer adds nothing.
+   */
+  pushAlertNote?(target: ExternalRef, text: string, delivery?: DeliveryMarker): Promise<void>;
   /** Idempotent on draft.correlationKey: searches for the key before creating. */
   upsertTicket?(draft: TicketDraft): Promise<ExternalRef>;
   /**

@@ -2,6 +2,7 @@ import type {
   CapabilityReport,
   Connector,
   ConnectorContext,
+  DeliveryMarker,
   ExternalRef,
   InboundRequest,
   Page,
@@ -88,7 +89,7 @@ export class ZabbixConnector implements Connector {
     return handleZabbixWebhook(req, this.ctx.webhookSecret);
   }
 
-  pushAlertNote(target: ExternalRef, text: string): Promise<void> {
-    return pushAlertNote(this.client, target, text, this.ctx.settings.acknowledgeOnNote);
+  pushAlertNote(target: ExternalRef, text: string, delivery?: DeliveryMarker): Promise<void> {
+    return pushAlertNote(this.client, target, text, this.ctx.settings.acknowledgeOnNote, delivery);
   }
 }

@@ -1080,6 +1080,45 @@ describe('zabbix pushAlertNote', () => {
     expect(nock.isDone()).toBe(true);
   });
 
+  const marker = { marker: 'SB-0123456789AB' };
+  const lookup = (acknowledges: { message: string }[]) =>
+    rpc(
+      {
+        method: 'problem.get',
+        params: {
+          output: ['eventid'],
+          eventids: ['29'],
+          recent: true,
+          selectAcknowledges: ['message'],
+        },
+        auth: TOKEN,
+      },
+      envelope([{ eventid: '29', acknowledges }]),
+    );
+
+  it('writes the delivery marker on the last line after checking the problem does not carry it', async () => {
+    version();
+    lookup([{ message: 'Ticket T-1 opened\n[SB-FFFFFFFFFFFF]' }]);
+    ack(4, 'Ticket T-20931 opened\n[SB-0123456789AB]');
+    await connector().pushAlertNote!({ id: '29' }, 'Ticket T-20931 opened', marker);
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('adds nothing when an earlier attempt already wrote the note (its answer was lost)', async () => {
+    version();
+    lookup([{ message: 'Ticket T-20931 opened\n[SB-0123456789AB]' }]);
+    await connector().pushAlertNote!({ id: '29' }, 'Ticket T-20931 opened', marker);
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('keeps the marker when it clips a long note', async () => {
+    version();
+    lookup([]);
+    ack(4, `${'x'.repeat(2048 - 18 - 1)}…\n[SB-0123456789AB]`);
+    await connector().pushAlertNote!({ id: '29' }, 'x'.repeat(5000), marker);
+    expect(nock.isDone()).toBe(true);
+  });
+
   it('refuses a target that is not an event id, and an empty note, without calling Zabbix', async () => {
     await expect(connector().pushAlertNote!({ id: 'INC-1' }, 'x')).rejects.toMatchObject({
       reason: 'invalid',

@@ -89,6 +89,31 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly vendorRequests = new Counter({
+    name: 'switchboard_vendor_requests_total',
+    help: 'Calls to vendor APIs by outcome: ok, failed (no answer, 5xx, 401), rate-limited (429), rejected (other 4xx), over-budget and circuit-open (not sent)',
+    labelNames: ['kind', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly circuitOpened = new Counter({
+    name: 'switchboard_connector_circuit_opened_total',
+    help: 'Times a connector instance was paused by its circuit breaker after failing calls in a row',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  readonly circuitOpen = new Gauge({
+    name: 'switchboard_connector_circuit_open',
+    help: '1 while a connector instance is paused by its circuit breaker, else 0',
+    labelNames: ['instance_id', 'kind'],
+    registers: [this.registry],
+  });
+  readonly requestsLastHour = new Gauge({
+    name: 'switchboard_connector_requests_last_hour',
+    help: 'Vendor calls counted against an instance request budget in the rolling hour',
+    labelNames: ['instance_id', 'kind'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_' });
   }

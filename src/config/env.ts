@@ -114,6 +114,20 @@ export class Env {
   @Max(3600)
   OUTBOX_LEASE_SECONDS = 120;
 
+  /** Failed vendor calls in a row (no answer, 5xx, 401) that pause a connector instance. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  CIRCUIT_FAILURE_THRESHOLD = 10;
+
+  /** How long a paused instance waits before its calls go again. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  CIRCUIT_OPEN_SECONDS = 60;
+
   /** A rollback whose script reports no result within this many minutes fails. */
   @Transform(toInt)
   @IsInt()

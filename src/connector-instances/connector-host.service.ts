@@ -6,6 +6,10 @@ import { createHttp } from '../../connectors/shared/http';
 import { AppConfig } from '../config/app-config';
 import { decryptJson, encryptJson } from '../common/crypto';
 import { CLOCK, type Clock } from '../common/tokens';
+import { MetricsService } from '../common/metrics.service';
+import { CircuitBreaker } from './circuit-breaker.service';
+import { RequestBudget } from './request-budget.service';
+import { guardVendorHttp } from './vendor-http';
 import { ConnectorRegistry } from './connector-registry.service';
 import { ConnectorInstance } from './entities/connector-instance.entity';
 
@@ -28,6 +32,9 @@ export class ConnectorHost {
     private readonly registry: ConnectorRegistry,
     private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly breaker: CircuitBreaker,
+    private readonly budget: RequestBudget,
+    private readonly metrics: MetricsService,
   ) {}
 
   webhookUrl(instanceId: string): string {
@@ -89,7 +96,14 @@ export class ConnectorHost {
     const connector = definition.create({
       instanceId: instance.id,
       settings,
-      http: createHttp(),
+      http: guardVendorHttp(createHttp(), {
+        instanceId: instance.id,
+        kind: instance.kind,
+        requestsPerHour: instance.requestsPerHour ?? null,
+        breaker: this.breaker,
+        budget: this.budget,
+        metrics: this.metrics,
+      }),
       clock: this.clock,
       webhookSecret: this.webhookSecret(instance),
       webhookUrl: this.webhookUrl(instance.id),

@@ -10,7 +10,9 @@ import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
 import { notFound } from '../common/api-errors';
 import { encryptJson, newSecret } from '../common/crypto';
+import { CircuitBreaker, CLOSED_CIRCUIT, type CircuitView } from './circuit-breaker.service';
 import { ConnectorHost } from './connector-host.service';
+import { RequestBudget } from './request-budget.service';
 import { ConnectorRegistry } from './connector-registry.service';
 import type { CreateConnectorDto } from './dto/create-connector.dto';
 import type { UpdateConnectorDto } from './dto/update-connector.dto';
@@ -27,6 +29,8 @@ export class ConnectorInstancesService {
     private readonly host: ConnectorHost,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly breaker: CircuitBreaker,
+    private readonly budget: RequestBudget,
   ) {}
 
   private definition(kind: string) {
@@ -78,6 +82,7 @@ export class ConnectorInstancesService {
         ? (dto.pollIntervalSeconds ?? def.defaultPollSeconds ?? DEFAULT_POLL_SECONDS)
         : null,
       nextPollAt: pulls ? new Date() : null,
+      requestsPerHour: dto.requestsPerHour ?? null,
       pollLeaseOwner: null,
       pollLeaseUntil: null,
     });
@@ -113,7 +118,14 @@ export class ConnectorInstancesService {
     const all = await this.ds
       .getRepository(ConnectorInstance)
       .find({ order: { createdAt: 'ASC' } });
-    return Promise.all(all.map((i) => this.view(i)));
+    const guards = await this.guards();
+    return Promise.all(all.map((i) => this.view(i, guards)));
+  }
+
+  /** Every instance's circuit and the calls counted against its budget in the last hour. */
+  async guards(): Promise<{ circuits: Map<string, CircuitView>; used: Map<string, number> }> {
+    const [circuits, used] = await Promise.all([this.breaker.views(), this.budget.usedLastHour()]);
+    return { circuits, used };
   }
 
   async update(id: string, dto: UpdateConnectorDto, who: Principal) {
@@ -128,6 +140,7 @@ export class ConnectorInstancesService {
           Object.keys(hidden).length > 0 ? encryptJson(this.config.secretKey, id, hidden) : null;
       }
       if (dto.name !== undefined) patch.name = dto.name;
+      if (dto.requestsPerHour !== undefined) patch.requestsPerHour = dto.requestsPerHour;
       if (dto.enabled !== undefined) patch.enabled = dto.enabled;
       if (dto.pollIntervalSeconds !== undefined && current.pollIntervalSeconds !== null) {
         patch.pollIntervalSeconds = dto.pollIntervalSeconds;
@@ -220,8 +233,12 @@ export class ConnectorInstancesService {
     return { id, kind: instance.kind, capabilities: report };
   }
 
-  async view(i: ConnectorInstance) {
+  async view(
+    i: ConnectorInstance,
+    guards?: Awaited<ReturnType<ConnectorInstancesService['guards']>>,
+  ) {
     const def = this.registry.get(i.kind);
+    const { circuits, used } = guards ?? (await this.guards());
     const states = await this.ds.getRepository(PollState).find({ where: { instanceId: i.id } });
     const now = Date.now();
     return {
@@ -235,6 +252,8 @@ export class ConnectorInstancesService {
       webhook: i.webhookSecretEnc ? { url: this.host.webhookUrl(i.id) } : null,
       pollIntervalSeconds: i.pollIntervalSeconds,
       nextPollAt: i.nextPollAt,
+      requestBudget: { perHour: i.requestsPerHour, usedLastHour: used.get(i.id) ?? 0 },
+      circuit: circuits.get(i.id) ?? CLOSED_CIRCUIT,
       polling: states.map((s) => ({
         stream: s.stream,
         cursor: s.cursor,

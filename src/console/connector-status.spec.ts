@@ -22,6 +22,16 @@ function view(polling: Partial<InstanceView['polling'][number]>[], enabled = tru
     webhook: null,
     pollIntervalSeconds: 300,
     nextPollAt: at(-60),
+    requestBudget: { perHour: null, usedLastHour: 0 },
+    circuit: {
+      state: 'closed',
+      consecutiveFailures: 0,
+      openUntil: null,
+      openedAt: null,
+      timesOpened: 0,
+      lastFailure: null,
+      lastFailureAt: null,
+    },
     polling: polling.map((p) => ({
       stream: 'devices',
       cursor: null,
@@ -83,6 +93,43 @@ describe('connector health', () => {
       '2 deliveries retrying',
       '1 record failed to normalize in the last hour',
     ]);
+  });
+
+  it('says when the circuit breaker paused the tool and when calls go again', () => {
+    const paused = view([{ lastSuccessAt: at(30), lagSeconds: 30 }]);
+    paused.circuit = {
+      ...paused.circuit,
+      state: 'open',
+      consecutiveFailures: 10,
+      openUntil: new Date('2026-12-05T10:31:00Z'),
+      lastFailure: 'HTTP 503',
+    };
+    expect(healthOf(paused, true, quiet())).toMatchObject({
+      state: 'bad',
+      label: 'Paused',
+      reasons: [
+        'paused by its circuit breaker after 10 failed calls in a row (last: HTTP 503); calls go again at 10:31:00 UTC',
+      ],
+    });
+    paused.circuit.state = 'half-open';
+    expect(healthOf(paused, true, quiet())).toMatchObject({
+      state: 'warn',
+      reasons: ['its circuit breaker is letting calls through again after a pause'],
+    });
+  });
+
+  it('shows the request budget and warns when it is spent', () => {
+    const v = view([{ lastSuccessAt: at(30), lagSeconds: 30 }]);
+    v.requestBudget = { perHour: 400, usedLastHour: 100 };
+    expect(healthOf(v, true, quiet())).toMatchObject({
+      state: 'ok',
+      budget: { perHour: 400, used: 100, percent: 25 },
+    });
+    v.requestBudget.usedLastHour = 400;
+    expect(healthOf(v, true, quiet())).toMatchObject({
+      state: 'warn',
+      reasons: ['request budget spent (400 of 400 calls in the last hour): calls wait'],
+    });
   });
 
   it('says so when an instance is disabled or not polled yet', () => {

@@ -27,6 +27,9 @@ export interface HealthView {
   pollEvery: string | null;
   nextPollAt: Date | null;
   activity: InstanceActivity;
+  circuit: InstanceView['circuit'];
+  /** Calls counted against the instance's own budget this rolling hour, when it has one. */
+  budget: { perHour: number; used: number; percent: number } | null;
 }
 
 /** 45 → "45 s", 720 → "12 min", 11100 → "3 h 5 min", 187200 → "2 d 4 h". */
@@ -65,7 +68,9 @@ function streamView(p: InstanceView['polling'][number]): StreamView {
 }
 
 /**
- * The rule behind the badge: disabled is off; a stream whose last poll failed is bad; late
+ * The rule behind the badge: disabled is off; an open circuit (the tool kept failing) is
+ * bad and says when calls go again; a stream whose last poll failed is bad; a spent request
+ * budget, late
  * polls (no success for three intervals), deliveries retrying or records that failed to
  * normalize in the last hour are a warning; an instance that pulls but was never polled is new.
  */
@@ -96,7 +101,31 @@ export function healthOf(
     reasons.push(
       `${failedRecords} ${failedRecords === 1 ? 'record' : 'records'} failed to normalize in the last hour`,
     );
+  const { circuit, requestBudget } = view;
+  const paused = circuit.state === 'open' && circuit.openUntil !== null;
+  if (paused)
+    reasons.unshift(
+      `paused by its circuit breaker after ${circuit.consecutiveFailures} failed calls in a row${
+        circuit.lastFailure ? ` (last: ${circuit.lastFailure})` : ''
+      }; calls go again at ${new Date(circuit.openUntil!).toISOString().slice(11, 19)} UTC`,
+    );
+  else if (circuit.state === 'half-open')
+    reasons.push('its circuit breaker is letting calls through again after a pause');
+  const budget =
+    requestBudget.perHour === null
+      ? null
+      : {
+          perHour: requestBudget.perHour,
+          used: requestBudget.usedLastHour,
+          percent: Math.round((100 * requestBudget.usedLastHour) / requestBudget.perHour),
+        };
+  if (budget && budget.used >= budget.perHour)
+    reasons.push(
+      `request budget spent (${budget.used} of ${budget.perHour} calls in the last hour): calls wait`,
+    );
   const base = {
+    circuit,
+    budget,
     reasons,
     pulls,
     streams,
@@ -105,6 +134,7 @@ export function healthOf(
     activity,
   };
   if (!view.enabled) return { ...base, state: 'off', label: 'Disabled' };
+  if (paused) return { ...base, state: 'bad', label: 'Paused' };
   if (failing.length > 0) return { ...base, state: 'bad', label: 'Failing' };
   if (reasons.length > 0) return { ...base, state: 'warn', label: 'Needs a look' };
   if (pulls && streams.every((s) => !s.lastSuccessAt))

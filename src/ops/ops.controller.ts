@@ -61,6 +61,26 @@ export class OpsController {
         Number(rows.find((r) => r.status === status)?.n ?? 0),
       );
     }
+    await this.connectorGauges();
     return this.metrics.registry.metrics();
+  }
+
+  /** Circuits and budgets as every replica sees them: read from the database at each scrape. */
+  private async connectorGauges(): Promise<void> {
+    const rows: { id: string; kind: string; open: boolean; budget: number | null; used: number }[] =
+      await this.ds.query(
+        `SELECT i.id, i.kind, COALESCE(c.open_until > now(), false) AS open,
+                i.requests_per_hour AS budget,
+                (SELECT COALESCE(sum(b.used), 0)::int FROM connector_request_budget b
+                  WHERE b.instance_id = i.id AND b.minute > now() - interval '1 hour') AS used
+           FROM connector_instance i LEFT JOIN connector_circuit c ON c.instance_id = i.id`,
+      );
+    this.metrics.circuitOpen.reset();
+    this.metrics.requestsLastHour.reset();
+    for (const r of rows) {
+      const labels = { instance_id: r.id, kind: r.kind };
+      this.metrics.circuitOpen.set(labels, r.open ? 1 : 0);
+      if (r.budget !== null) this.metrics.requestsLastHour.set(labels, r.used);
+    }
   }
 }

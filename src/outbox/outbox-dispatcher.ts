@@ -44,7 +44,7 @@ async function deliverCommand(
   };
   switch (command.action) {
     case 'pushAlertNote':
-      await need('pushAlertNote')(command.payload.target, command.payload.text);
+      await need('pushAlertNote')(command.payload.target, command.payload.text, delivery);
       return null;
     case 'upsertTicket':
       return { ref: await need('upsertTicket')(command.payload.draft) };
@@ -132,11 +132,18 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
     await this.loop.stop();
   }
 
+  /**
+   * Leases a batch. A message waits while an earlier one of its incident on the same tool is
+   * pending, being delivered or dead (a note never overtakes the ticket it belongs to, even
+   * when that ticket's upsert was given up on: retry or discard it to let the rest go), and
+   * while the tool's circuit is open. Attempts are counted when a delivery starts, not here:
+   * a message another replica takes over before this one gets to it spends nothing.
+   */
   async claim(): Promise<OutboxMessage[]> {
     const rows = returnedRows<{ id: string }>(
       await this.ds.query(
         `UPDATE outbox_message SET status = 'delivering', lease_owner = $1,
-              lease_until = now() + make_interval(secs => $2), attempts = attempts + 1, updated_at = now()
+              lease_until = now() + make_interval(secs => $2), updated_at = now()
         WHERE id IN (
           SELECT o.id FROM outbox_message o JOIN connector_instance i ON i.id = o.instance_id AND i.enabled
            WHERE ((o.status = 'pending' AND o.next_attempt_at <= now())
@@ -144,7 +151,9 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
              AND NOT EXISTS (SELECT 1 FROM outbox_message e
                               WHERE o.incident_id IS NOT NULL AND e.incident_id = o.incident_id
                                 AND e.instance_id = o.instance_id AND e.id < o.id
-                                AND e.status IN ('pending', 'delivering'))
+                                AND e.status IN ('pending', 'delivering', 'dead'))
+             AND NOT EXISTS (SELECT 1 FROM connector_circuit c
+                              WHERE c.instance_id = o.instance_id AND c.open_until > now())
            ORDER BY o.next_attempt_at LIMIT $3
            FOR UPDATE OF o SKIP LOCKED)
         RETURNING id`,
@@ -166,25 +175,72 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
   /** Delivers claimed messages one after another, each only while this replica still owns it. */
   async deliverAll(claimed: OutboxMessage[]): Promise<void> {
     for (const message of claimed) {
-      if (await this.stillOwned(message)) await this.deliver(message);
-      else this.metrics.outboxLeaseLost.inc({ action: message.action });
+      const attempts = await this.start(message);
+      if (attempts === null) {
+        this.metrics.outboxLeaseLost.inc({ action: message.action });
+        continue;
+      }
+      message.attempts = attempts;
+      const heartbeat = this.keepLease(message);
+      try {
+        await this.deliver(message);
+      } finally {
+        clearInterval(heartbeat);
+      }
     }
   }
 
   /**
    * Right before the vendor call: this replica still holds the message (a slow vendor may have
-   * outlived the lease and another replica taken it over), and its lease starts again, so a
-   * batch is never longer than one lease per message.
+   * outlived the lease and another replica taken it over), its lease starts again and the
+   * attempt is counted. Null when the message is no longer this replica's.
    */
-  private async stillOwned(message: OutboxMessage): Promise<boolean> {
-    const rows = returnedRows<{ id: string }>(
+  private async start(message: OutboxMessage): Promise<number | null> {
+    const rows = returnedRows<{ attempts: number }>(
       await this.ds.query(
-        `UPDATE outbox_message SET lease_until = now() + make_interval(secs => $3)
-          WHERE id = $1 AND lease_owner = $2 AND status = 'delivering' RETURNING id`,
+        `UPDATE outbox_message SET lease_until = now() + make_interval(secs => $3),
+                attempts = attempts + 1
+          WHERE id = $1 AND lease_owner = $2 AND status = 'delivering' RETURNING attempts`,
         [message.id, this.config.replicaId, this.config.env.OUTBOX_LEASE_SECONDS],
       ),
     );
-    return rows.length === 1;
+    return rows.length === 1 ? Number(rows[0].attempts) : null;
+  }
+
+  /**
+   * Renews the lease every third of its length while the vendor call runs, so a vendor slower
+   * than the lease never lets a second replica deliver the same message. A renewal that finds
+   * the message taken (this process was paused past its lease) is logged; the delivered
+   * update then changes nothing, as it checks the owner.
+   */
+  private keepLease(message: OutboxMessage): NodeJS.Timeout {
+    const seconds = this.config.env.OUTBOX_LEASE_SECONDS;
+    const timer = setInterval(
+      () => {
+        this.ds
+          .query(
+            `UPDATE outbox_message SET lease_until = now() + make_interval(secs => $3)
+            WHERE id = $1 AND lease_owner = $2 AND status = 'delivering' RETURNING id`,
+            [message.id, this.config.replicaId, seconds],
+          )
+          .then((r: unknown) => {
+            if (returnedRows(r).length === 0)
+              this.logger.warn(
+                { outboxId: message.id, instanceId: message.instanceId, action: message.action },
+                'lease lost while the vendor call was running',
+              );
+          })
+          .catch((err: unknown) =>
+            this.logger.warn(
+              { outboxId: message.id, error: (err as Error).message },
+              'lease renewal failed',
+            ),
+          );
+      },
+      (seconds * 1000) / 3,
+    );
+    timer.unref();
+    return timer;
   }
 
   private async deliver(message: OutboxMessage): Promise<void> {
@@ -197,9 +253,8 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
       for (const hook of this.outbox.hooks)
         command = (await hook.prepare?.(this.ds.manager, command)) ?? command;
       const result = await deliverCommand(connector, command, deliveryMarker(message));
-      await this.ds.transaction(async (m) => {
-        for (const hook of this.outbox.hooks) await hook.delivered?.(m, message, result);
-        await m.getRepository(OutboxMessage).update(
+      const recorded = await this.ds.transaction(async (m) => {
+        const done = await m.getRepository(OutboxMessage).update(
           { id: message.id, leaseOwner: this.config.replicaId },
           {
             status: 'delivered',
@@ -211,7 +266,19 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
             leaseUntil: null,
           },
         );
+        // Another replica owns it now (this one was paused past its lease): its word counts.
+        if (!done.affected) return false;
+        for (const hook of this.outbox.hooks) await hook.delivered?.(m, message, result);
+        return true;
       });
+      if (!recorded) {
+        this.metrics.outboxLeaseLost.inc({ action: message.action });
+        this.logger.warn(
+          { outboxId: message.id, instanceId: message.instanceId, action: message.action },
+          'delivered, but another replica had taken the message over: its outcome is kept',
+        );
+        return;
+      }
       this.metrics.outboxDeliveries.inc({ action: message.action, outcome: 'delivered' });
     } catch (err) {
       await this.failed(message, err);

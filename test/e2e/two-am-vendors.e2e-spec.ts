@@ -73,9 +73,10 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
       'writes the exact alert text on the Zabbix problem and opens one ConnectWise ticket',
       async () => {
         const { note, ticket } = await story.monitoringSeesIt();
-        // The promised sentence, then the page where a person rolls the patch back.
+        // The promised sentence, then the page where a person rolls the patch back, then the
+        // delivery marker a retry looks for.
         const rollbackPage =
-          /^ Rollback: https?:\/\/[^ ]+\/console\/incidents\/[0-9a-f-]{36}\/rollback$/;
+          /^ Rollback: https?:\/\/[^ ]+\/console\/incidents\/[0-9a-f-]{36}\/rollback\n\[SB-[0-9A-F]{12}\]$/;
         expect(note.startsWith(ALERT)).toBe(true);
         expect(note.slice(ALERT.length)).toMatch(rollbackPage);
         expect(standIns.zabbix.acknowledgements(story.problemId)).toEqual([note]);

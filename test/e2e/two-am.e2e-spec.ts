@@ -124,7 +124,9 @@ describe('the 2 AM update, end to end', () => {
         const incident = (await incidentOf('Server-01'))!;
         // The promised sentence, then the page where a person rolls the patch back.
         expect(note.text.startsWith(`${ALERT} Rollback: http`)).toBe(true);
-        expect(note.text.endsWith(`/console/incidents/${incident.id}/rollback`)).toBe(true);
+        expect(note.text).toMatch(
+          new RegExp(`/console/incidents/${incident.id}/rollback\n+\\[SB-[0-9A-F]{12}\\]$`),
+        );
         expect(incident.details.deviceDown).toBe(true);
         // Decisions in the order they were taken, even when the later fact is timestamped earlier.
         expect(incident.timeline.slice(0, 2).map((e) => e.kind)).toEqual(['opened', 'updated']);

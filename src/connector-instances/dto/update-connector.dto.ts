@@ -8,6 +8,7 @@ import {
   Length,
   Max,
   Min,
+  ValidateIf,
 } from 'class-validator';
 
 export class UpdateConnectorDto {
@@ -36,4 +37,20 @@ export class UpdateConnectorDto {
   @Min(5)
   @Max(86400)
   pollIntervalSeconds?: number;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    maximum: 10_000_000,
+    example: 5000,
+    description:
+      "Our budget of calls to this tool per rolling hour, shared by every replica (e.g. a share of Autotask's 10,000 per hour per database). Calls over it wait, nothing is dropped. null: no budget",
+  })
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  requestsPerHour?: number | null;
 }

@@ -12,6 +12,8 @@ export class ConnectorInstance {
   @Column('text', { nullable: true }) secretsEnc!: string | null;
   @Column('text', { nullable: true }) webhookSecretEnc!: string | null;
   @Column('integer', { nullable: true }) pollIntervalSeconds!: number | null;
+  /** Our budget of calls to the tool per rolling hour; null: none. */
+  @Column('integer', { nullable: true }) requestsPerHour!: number | null;
   @Column('timestamptz', { nullable: true }) nextPollAt!: Date | null;
   @Column('text', { nullable: true }) pollLeaseOwner!: string | null;
   @Column('timestamptz', { nullable: true }) pollLeaseUntil!: Date | null;

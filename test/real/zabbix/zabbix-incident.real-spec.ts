@@ -194,7 +194,10 @@ describe('Switchboard with a real Zabbix 6.0: problem → incident → note → 
       const opened = (await incident())!;
       const sentence = `${visibleName} is Degraded. Trigger: Post-Patch Reboot (KB5034441). Verification: not verified yet; monitoring reports 'MSSQLSERVER' down.`;
       expect(note.startsWith(`${sentence} Rollback: http`)).toBe(true);
-      expect(note.endsWith(`/console/incidents/${opened.id}/rollback`)).toBe(true);
+      // The last line is the delivery marker that lets a retry find the note it already wrote.
+      const [text, marker] = note.split('\n');
+      expect(text.endsWith(`/console/incidents/${opened.id}/rollback`)).toBe(true);
+      expect(marker).toMatch(/^\[SB-[0-9A-F]{12}\]$/);
     });
     await step('resolves the incident on recovery and notes the problem again', async () => {
       await sendUntilProcessed(trapper, { host: hostName, key: SERVICE_ITEM_KEY, value: 1 });
@@ -211,6 +214,7 @@ describe('Switchboard with a real Zabbix 6.0: problem → incident → note → 
         return all.length > 1 ? all : undefined;
       });
       expect(messages[1]).toContain('recovered');
+      expect(messages[1].split('\n').at(-1)).not.toBe(messages[0].split('\n').at(-1));
     });
   }, 120_000);
 });
