@@ -14,6 +14,8 @@ export interface DeadLetter {
   deadSince: Date;
   instance: { id: string; name: string | null; kind: string | null };
   incident: { id: string; title: string | null; state: string | null } | null;
+  /** Later messages of its incident to the same tool, held until it is retried or discarded. */
+  holding: number;
 }
 
 interface DeadLetterRow {
@@ -31,6 +33,7 @@ interface DeadLetterRow {
   incidentId: string | null;
   incidentTitle: string | null;
   incidentState: string | null;
+  holding: number;
 }
 
 /**
@@ -47,7 +50,11 @@ export class DeadLetters {
         `SELECT o.id::text AS id, o.action, o.payload, o.attempts, o.max_attempts AS "maxAttempts",
                 o.last_error AS "lastError", o.created_at AS "createdAt", o.updated_at AS "updatedAt",
                 o.instance_id AS "instanceId", i.name AS "instanceName", i.kind AS "instanceKind",
-                o.incident_id AS "incidentId", n.title AS "incidentTitle", n.state AS "incidentState"
+                o.incident_id AS "incidentId", n.title AS "incidentTitle", n.state AS "incidentState",
+                (SELECT count(*)::int FROM outbox_message h
+                  WHERE o.incident_id IS NOT NULL AND h.incident_id = o.incident_id
+                    AND h.instance_id = o.instance_id AND h.id > o.id
+                    AND h.status = 'pending') AS holding
            FROM outbox_message o
            LEFT JOIN connector_instance i ON i.id = o.instance_id
            LEFT JOIN incident n ON n.id = o.incident_id
@@ -94,5 +101,6 @@ function toDeadLetter(r: DeadLetterRow): DeadLetter {
     incident: r.incidentId
       ? { id: r.incidentId, title: r.incidentTitle, state: r.incidentState }
       : null,
+    holding: Number(r.holding),
   };
 }

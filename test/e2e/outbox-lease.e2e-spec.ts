@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { CONNECTOR_DEFINITIONS } from '../../connectors/registry';
+import { DeadLetters } from '../../src/outbox/dead-letters';
 import { OutboxDispatcher } from '../../src/outbox/outbox-dispatcher';
 import { OutboxService } from '../../src/outbox/outbox.service';
 import { startTestApp, type TestApp } from '../support/app';
@@ -184,6 +185,11 @@ describe('a dead message holds the later messages of its incident', () => {
     );
     const dispatcher = t.app.get(OutboxDispatcher);
     expect(await dispatcher.claim()).toEqual([]);
+    // The console's dead letters say what waits behind it.
+    const dead = await new DeadLetters(t.db.dataSource).list(10, 0);
+    expect(dead.items.map((d) => [d.payload, d.holding])).toEqual([
+      [{ target: { id: 'P-held' }, text: 'note 1' }, 1],
+    ]);
 
     const [first] = await t.db.dataSource.query(
       `SELECT id::text FROM outbox_message WHERE idempotency_key = 'held-1'`,
