@@ -299,6 +299,25 @@ describe('zabbix connector against a real Zabbix 6.0', () => {
     expect(connector.normalize(verdict.records[0])).toEqual([]);
   });
 
+  it('writes a marked note once: the retry after a lost answer finds it on the problem', async () => {
+    const connector = connectorWith({ apiToken });
+    const delivery = { marker: 'SB-REALZABBIX01' };
+    const marked = `Ticket opened ${run}`;
+    await connector.pushAlertNote!({ id: problemEventId }, marked, delivery);
+    await connector.pushAlertNote!({ id: problemEventId }, marked, delivery);
+    const [problem] = await admin.call<{ acknowledges: { message: string }[] }[]>('problem.get', {
+      eventids: [problemEventId],
+      output: ['eventid'],
+      selectAcknowledges: ['message'],
+    });
+    expect(problem.acknowledges.map((a) => a.message)).toEqual(
+      expect.arrayContaining([`${marked}\n[SB-REALZABBIX01]`]),
+    );
+    expect(
+      problem.acknowledges.filter((a) => a.message.includes('[SB-REALZABBIX01]')),
+    ).toHaveLength(1);
+  });
+
   it('sees the recovery as service.up both by polling and by webhook', async () => {
     await sendUntilProcessed(trapper, { host: hostName, key: itemKey, value: 1 });
     const connector = connectorWith({ apiToken });
