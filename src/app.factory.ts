@@ -5,6 +5,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { QuietStartupLogger } from './common/quiet-startup-logger';
 import { SafeInputPipe } from './common/safe-input.pipe';
 import { parseJsonBody } from './common/safe-json';
 
@@ -61,7 +62,7 @@ export async function createApp(options: AppModuleOptions): Promise<INestApplica
     bodyParser: false,
     bufferLogs: true,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartupLogger(app.get(Logger)));
   app.use('/webhooks', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }));
   // Console forms post urlencoded bodies; nothing else reads them.
   app.use('/console', express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));

@@ -11,16 +11,59 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
+  type ValidationError,
 } from 'class-validator';
+import { statSync } from 'node:fs';
 
+/** Digits only: `abc`, `3.5` or `0x10` stay text and fail the integer check by name. */
 const toInt = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : Number(value);
+  value === undefined || value === ''
+    ? undefined
+    : /^-?\d+$/.test(String(value).trim())
+      ? Number(value)
+      : value;
+/** `true` or `false` only: a typo such as `maybe` must not quietly switch processing off. */
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === ''
     ? undefined
-    : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+    : value === 'true'
+      ? true
+      : value === 'false'
+        ? false
+        : value;
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+function isDirectory(path: unknown): boolean {
+  try {
+    return typeof path === 'string' && statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+const IsExistingDirectory = () =>
+  ValidateBy({
+    name: 'isExistingDirectory',
+    validator: {
+      validate: isDirectory,
+      defaultMessage: (a) => `${a?.property} must be an existing directory`,
+    },
+  });
+
+/** The one message shown for a bad variable: its type first, then its bounds. */
+const CONSTRAINT_ORDER = ['isBoolean', 'isInt', 'isIn', 'matches', 'isUrl', 'isString'];
+
+function firstProblem(e: ValidationError): string {
+  const entries = Object.entries(e.constraints ?? {});
+  entries.sort(
+    ([a], [b]) =>
+      (CONSTRAINT_ORDER.indexOf(a) + 1 || 99) - (CONSTRAINT_ORDER.indexOf(b) + 1 || 99),
+  );
+  const message = entries[0]?.[1] ?? 'is not valid';
+  return message.startsWith(e.property) ? message : `${e.property}: ${message}`;
+}
 
 /** Every environment variable Switchboard reads. Validated once at boot. */
 export class Env {
@@ -77,13 +120,14 @@ export class Env {
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
+  @IsExistingDirectory()
   SWITCHBOARD_TEMPLATES_DIR?: string;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
   @Transform(toBool)
-  @IsBoolean()
+  @IsBoolean({ message: 'SWITCHBOARD_WORKERS must be true or false' })
   SWITCHBOARD_WORKERS = true;
 
   @Transform(toInt)
@@ -152,7 +196,8 @@ export class Env {
 
 export class EnvError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    // One line per bad variable, each naming it.
+    super(problems.map((p) => `Invalid configuration: ${p}`).join('\n'));
     this.name = 'EnvError';
   }
 }
@@ -175,13 +220,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   const env = plainToInstance(Env, picked, { exposeDefaultValues: true });
   const errors = validateSync(env, { validationError: { target: false, value: false } });
   if (errors.length > 0) {
-    throw new EnvError(
-      errors.flatMap((e) =>
-        Object.values(e.constraints ?? {}).map((m) =>
-          m.startsWith(e.property) ? m : `${e.property}: ${m}`,
-        ),
-      ),
-    );
+    throw new EnvError(errors.map(firstProblem));
   }
   return env;
 }
