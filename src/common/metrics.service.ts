@@ -89,6 +89,25 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly incidents = new Counter({
+    name: 'switchboard_incidents_total',
+    help: 'Incidents by lifecycle event (opened, resolved, recurred) and cause',
+    labelNames: ['event', 'cause'],
+    registers: [this.registry],
+  });
+  readonly deliveredActions = new Counter({
+    name: 'switchboard_actions_delivered_total',
+    help: 'What the tools were told, delivered: ticket upserted, ticket noted/closed/reopened, alert noted, rollback started, page sent',
+    labelNames: ['action', 'kind'],
+    registers: [this.registry],
+  });
+  readonly outboxDeliverySeconds = new Histogram({
+    name: 'switchboard_outbox_delivery_seconds',
+    help: 'From the decision (message queued) to the tool having it, by action',
+    labelNames: ['action'],
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800],
+    registers: [this.registry],
+  });
   readonly vendorRequests = new Counter({
     name: 'switchboard_vendor_requests_total',
     help: 'Calls to vendor APIs by outcome: ok, failed (no answer, 5xx, 401), rate-limited (429), rejected (other 4xx), over-budget and circuit-open (not sent)',

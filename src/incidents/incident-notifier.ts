@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { PagingMessage, TicketDraft } from '../../connectors/contract/connector';
@@ -11,6 +11,8 @@ import type { IncidentView } from '../rendering/incident-view';
 import { TemplateRenderer, type TemplateName } from '../rendering/renderer';
 import { IncidentViewBuilder } from './incident-view.builder';
 import { RoutingService } from '../connector-instances/routing.service';
+import { afterCommit } from '../common/after-commit';
+import { MetricsService } from '../common/metrics.service';
 
 type Priority = TicketDraft['priority'];
 /** An alert linked to an incident: the monitoring instance and its problem id. */
@@ -42,12 +44,33 @@ const RECURRED = { template: 'ticket/note-recurred', action: 'reopenTicket' } as
  */
 @Injectable()
 export class IncidentNotifier {
+  private readonly logger = new Logger('Incidents');
+
   constructor(
     private readonly renderer: TemplateRenderer,
     private readonly outbox: OutboxService,
     private readonly routing: RoutingService,
     private readonly views: IncidentViewBuilder,
+    private readonly metrics: MetricsService,
   ) {}
+
+  /** The operator's line for an incident opened, resolved or back, once it is committed. */
+  private recordLifecycle(m: EntityManager, incident: Incident, news: News): void {
+    if (news.kind !== 'opened' && news.kind !== 'resolved' && news.kind !== 'recurred') return;
+    const fields = {
+      event: `incident.${news.kind}`,
+      incidentId: incident.id,
+      deviceId: incident.deviceId,
+      clientId: incident.clientId,
+      cause: incident.cause,
+      suppressed: incident.suppressed,
+      ...(news.kind === 'opened' ? {} : { change: news.change }),
+    };
+    afterCommit(m, () => {
+      this.metrics.incidents.inc({ event: news.kind, cause: incident.cause });
+      this.logger.log(fields, `incident ${news.kind}: ${incident.title}`);
+    });
+  }
 
   /** Call once the transaction that made decisions has committed: delivery starts at once. */
   committed(): void {
@@ -173,6 +196,7 @@ export class IncidentNotifier {
    * that ticket, since a person is waiting on it.
    */
   async tell(m: EntityManager, incident: Incident, decision: string, news: News): Promise<void> {
+    this.recordLifecycle(m, incident, news);
     if (incident.suppressed && news.kind !== 'user-ticket-linked') return;
     switch (news.kind) {
       case 'opened':

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { afterCommitMark, afterCommitRewind, committedTransaction } from '../common/after-commit';
 import { ConnectorError } from '../../connectors/contract/connector-error';
 import { AppConfig } from '../config/app-config';
 import { ConnectorHost } from '../connector-instances/connector-host.service';
@@ -68,7 +69,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
 
   /** Returns true when a full batch was processed (there may be more). */
   async processBatch(): Promise<boolean> {
-    const count = await this.ds.transaction(async (m) => {
+    const count = await committedTransaction(this.ds, async (m) => {
       const [lock] = (await m.query('SELECT pg_try_advisory_xact_lock($1) AS ok', [
         NORMALIZE_LOCK,
       ])) as { ok: boolean }[];
@@ -102,6 +103,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
     instance: ConnectorInstance | null,
   ): Promise<void> {
     await m.query('SAVEPOINT inbox_record');
+    const mark = afterCommitMark(m);
     try {
       if (!instance) throw ConnectorError.invalid('its connector instance no longer exists');
       const { connector } = this.host.live(instance);
@@ -118,6 +120,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
       await m.query('RELEASE SAVEPOINT inbox_record');
     } catch (err) {
       await m.query('ROLLBACK TO SAVEPOINT inbox_record');
+      afterCommitRewind(m, mark);
       // Losing a lock race to another replica says nothing about the record: it stays pending,
       // its attempts untouched, and the next batch takes it again. It is never parked.
       if (LOCK_CONFLICTS.has(sqlState(err) ?? '')) {

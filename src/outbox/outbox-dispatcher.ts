@@ -21,6 +21,26 @@ const MAX_WAIT_MS = 24 * 3_600_000;
 
 type Result = Record<string, unknown> | null;
 
+const DELIVERED_EVENT: Record<OutboxCommand['action'], string> = {
+  upsertTicket: 'ticket.upserted',
+  noteTicket: 'ticket.noted',
+  closeTicket: 'ticket.closed',
+  reopenTicket: 'ticket.reopened',
+  pushAlertNote: 'alert.noted',
+  runRollback: 'rollback.started',
+  notify: 'page.sent',
+};
+
+const DELIVERED_TEXT: Record<OutboxCommand['action'], string> = {
+  upsertTicket: 'ticket opened (or found) for the incident',
+  noteTicket: 'note added to the ticket',
+  closeTicket: 'ticket closed',
+  reopenTicket: 'ticket reopened',
+  pushAlertNote: 'note pushed to the monitoring alert',
+  runRollback: 'rollback script started on the device',
+  notify: 'page sent',
+};
+
 /** Stable for one message across its retries (and replicas), distinct between messages. */
 export function deliveryMarker(message: { idempotencyKey: string }): DeliveryMarker {
   const hash = createHash('sha256').update(message.idempotencyKey).digest('hex');
@@ -280,9 +300,31 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
         return;
       }
       this.metrics.outboxDeliveries.inc({ action: message.action, outcome: 'delivered' });
+      this.recordDelivered(message, instance, result);
     } catch (err) {
       await this.failed(message, err);
     }
+  }
+
+  /** The operator's line and the business metrics for what a tool was just told. */
+  private recordDelivered(message: OutboxMessage, instance: ConnectorInstance, result: Result) {
+    const seconds = (Date.now() - new Date(message.createdAt).getTime()) / 1000;
+    this.metrics.deliveredActions.inc({ action: message.action, kind: instance.kind });
+    this.metrics.outboxDeliverySeconds.observe({ action: message.action }, seconds);
+    const ref = (result?.ref as { id?: string } | undefined)?.id;
+    this.logger.log(
+      {
+        event: DELIVERED_EVENT[message.action],
+        outboxId: message.id,
+        incidentId: message.incidentId,
+        instanceId: instance.id,
+        kind: instance.kind,
+        attempts: message.attempts,
+        afterSeconds: Math.round(seconds * 10) / 10,
+        ...(ref ? { ticketId: ref } : {}),
+      },
+      `${DELIVERED_TEXT[message.action]} (${instance.name})`,
+    );
   }
 
   private async failed(message: OutboxMessage, err: unknown): Promise<void> {

@@ -229,6 +229,7 @@ export class RollbackRequestService {
     this.metrics.rollbacks.inc({ state: 'requested' });
     this.logger.log(
       {
+        event: outcome.go === 'refused' ? 'rollback.refused' : 'rollback.requested',
         rollbackId: rollback.id,
         incidentId: incident.id,
         device: device.displayName,
