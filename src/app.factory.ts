@@ -5,6 +5,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { httpTiming } from './common/http-timing';
+import { MetricsService } from './common/metrics.service';
 import { QuietStartupLogger } from './common/quiet-startup-logger';
 import { SafeInputPipe } from './common/safe-input.pipe';
 import { parseJsonBody } from './common/safe-json';
@@ -63,6 +65,7 @@ export async function createApp(options: AppModuleOptions): Promise<INestApplica
     bufferLogs: true,
   });
   app.useLogger(new QuietStartupLogger(app.get(Logger)));
+  app.use(httpTiming(app.get(MetricsService)));
   app.use('/webhooks', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }));
   // Console forms post urlencoded bodies; nothing else reads them.
   app.use('/console', express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));

@@ -40,3 +40,17 @@ export async function committedTransaction<T>(
   for (const fn of callbacks) fn();
   return result;
 }
+
+/**
+ * When the inbox record being decided on arrived, so a decision can say how long after the
+ * webhook (or poll) it came: set by the normalizer for each record, read by whoever decides.
+ */
+const arrivals = new WeakMap<EntityManager, Date>();
+
+export function setArrival(m: EntityManager, at: Date): void {
+  arrivals.set(m, at);
+}
+
+export function arrivalOf(m: EntityManager): Date | undefined {
+  return arrivals.get(m);
+}

@@ -108,6 +108,45 @@ export class MetricsService {
     buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800],
     registers: [this.registry],
   });
+  readonly correlationSeconds = new Histogram({
+    name: 'switchboard_correlation_decision_seconds',
+    help: 'Time to decide on one recorded event (device lock, rules, incident written), by event type',
+    labelNames: ['type'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  readonly webhookToIncidentSeconds = new Histogram({
+    name: 'switchboard_webhook_to_incident_seconds',
+    help: 'From the record arriving (webhook or poll) to the incident decision committed, by lifecycle event',
+    labelNames: ['event'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  readonly httpSeconds = new Histogram({
+    name: 'switchboard_http_request_duration_seconds',
+    help: 'HTTP requests by method, route pattern and status class',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [this.registry],
+  });
+  readonly outboxDeadByInstance = new Gauge({
+    name: 'switchboard_outbox_dead',
+    help: 'Dead-lettered outbox messages waiting for a person, by connector instance',
+    labelNames: ['instance_id', 'kind'],
+    registers: [this.registry],
+  });
+  readonly pollLag = new Gauge({
+    name: 'switchboard_connector_poll_lag_seconds',
+    help: 'Seconds since the last successful poll of a stream (absent until the first success)',
+    labelNames: ['instance_id', 'kind', 'stream'],
+    registers: [this.registry],
+  });
+  readonly pollFailing = new Gauge({
+    name: 'switchboard_connector_poll_failing',
+    help: '1 when the last poll of a stream failed after its last success, else 0',
+    labelNames: ['instance_id', 'kind', 'stream'],
+    registers: [this.registry],
+  });
   readonly vendorRequests = new Counter({
     name: 'switchboard_vendor_requests_total',
     help: 'Calls to vendor APIs by outcome: ok, failed (no answer, 5xx, 401), rate-limited (429), rejected (other 4xx), over-budget and circuit-open (not sent)',

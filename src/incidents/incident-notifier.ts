@@ -11,7 +11,7 @@ import type { IncidentView } from '../rendering/incident-view';
 import { TemplateRenderer, type TemplateName } from '../rendering/renderer';
 import { IncidentViewBuilder } from './incident-view.builder';
 import { RoutingService } from '../connector-instances/routing.service';
-import { afterCommit } from '../common/after-commit';
+import { afterCommit, arrivalOf } from '../common/after-commit';
 import { MetricsService } from '../common/metrics.service';
 
 type Priority = TicketDraft['priority'];
@@ -66,8 +66,15 @@ export class IncidentNotifier {
       suppressed: incident.suppressed,
       ...(news.kind === 'opened' ? {} : { change: news.change }),
     };
+    const arrived = arrivalOf(m);
     afterCommit(m, () => {
       this.metrics.incidents.inc({ event: news.kind, cause: incident.cause });
+      // From the record's arrival (webhook or poll) to the decision being committed.
+      if (arrived)
+        this.metrics.webhookToIncidentSeconds.observe(
+          { event: news.kind },
+          (Date.now() - arrived.getTime()) / 1000,
+        );
       this.logger.log(fields, `incident ${news.kind}: ${incident.title}`);
     });
   }

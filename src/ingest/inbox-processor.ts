@@ -1,6 +1,11 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { afterCommitMark, afterCommitRewind, committedTransaction } from '../common/after-commit';
+import {
+  afterCommitMark,
+  afterCommitRewind,
+  committedTransaction,
+  setArrival,
+} from '../common/after-commit';
 import { ConnectorError } from '../../connectors/contract/connector-error';
 import { AppConfig } from '../config/app-config';
 import { ConnectorHost } from '../connector-instances/connector-host.service';
@@ -30,6 +35,7 @@ interface ClaimedRow {
   record_type: string;
   payload: unknown;
   attempts: number;
+  received_at: Date | string;
 }
 
 /**
@@ -76,7 +82,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
       // Another replica is normalizing: it takes these records in order; this one waits a tick.
       if (!lock.ok) return 0;
       const rows: ClaimedRow[] = await m.query(
-        `SELECT id, instance_id, dedupe_key, record_type, payload, attempts FROM inbox_event
+        `SELECT id, instance_id, dedupe_key, record_type, payload, attempts, received_at FROM inbox_event
           WHERE status = 'pending' ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [BATCH],
       );
@@ -104,6 +110,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
   ): Promise<void> {
     await m.query('SAVEPOINT inbox_record');
     const mark = afterCommitMark(m);
+    setArrival(m, new Date(row.received_at));
     try {
       if (!instance) throw ConnectorError.invalid('its connector instance no longer exists');
       const { connector } = this.host.live(instance);

@@ -102,5 +102,8 @@ describe('the log stream and the business metrics of the 2 AM story', () => {
     expect(metrics).toMatch(
       /switchboard_outbox_delivery_seconds_count\{action="upsertTicket"\} 1\n/,
     );
+    expect(metrics).toMatch(
+      /switchboard_correlation_decision_seconds_count\{type="health"\} [1-9]/,
+    );
   });
 });
