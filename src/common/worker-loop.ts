@@ -54,7 +54,10 @@ export class WorkerLoop {
       try {
         more = await this.work();
       } catch (err) {
-        this.logger.error({ err: (err as Error).message }, `${this.name} failed`);
+        this.logger.error(
+          { error: (err as Error).message, stack: (err as Error).stack },
+          `${this.name} failed: ${(err as Error).message}`,
+        );
       }
     })();
     await this.running;
