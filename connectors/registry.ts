@@ -1,4 +1,5 @@
 import type { ConnectorDefinition } from './contract/connector';
+import { connectwiseAutomateConnector } from './connectwise-automate';
 import { connectwiseManageConnector } from './connectwise-manage';
 import { emailConnector } from './email';
 import { genericConnector } from './generic';
@@ -12,6 +13,7 @@ import { zabbixConnector } from './zabbix';
 export const CONNECTOR_DEFINITIONS: readonly ConnectorDefinition<object>[] = [
   genericConnector as ConnectorDefinition<object>,
   ninjaoneConnector as ConnectorDefinition<object>,
+  connectwiseAutomateConnector as ConnectorDefinition<object>,
   connectwiseManageConnector as ConnectorDefinition<object>,
   zabbixConnector as ConnectorDefinition<object>,
   pagerdutyConnector as ConnectorDefinition<object>,
