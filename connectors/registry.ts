@@ -6,6 +6,7 @@ import { genericConnector } from './generic';
 import { ninjaoneConnector } from './ninjaone';
 import { pagerdutyConnector } from './pagerduty';
 import { slackConnector } from './slack';
+import { solarwindsConnector } from './solarwinds';
 import { teamsConnector } from './teams';
 import { zabbixConnector } from './zabbix';
 
@@ -16,6 +17,7 @@ export const CONNECTOR_DEFINITIONS: readonly ConnectorDefinition<object>[] = [
   connectwiseAutomateConnector as ConnectorDefinition<object>,
   connectwiseManageConnector as ConnectorDefinition<object>,
   zabbixConnector as ConnectorDefinition<object>,
+  solarwindsConnector as ConnectorDefinition<object>,
   pagerdutyConnector as ConnectorDefinition<object>,
   slackConnector as ConnectorDefinition<object>,
   teamsConnector as ConnectorDefinition<object>,
