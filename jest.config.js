@@ -9,16 +9,20 @@ const base = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 };
 
-/** Specs against real vendor tools run when their setup script has exported where they are. */
-const realTools = process.env.ZABBIX_URL
-  ? [
-      {
-        ...base,
-        displayName: 'real-zabbix',
-        testMatch: ['<rootDir>/test/real/zabbix/*.real-spec.ts'],
-      },
-    ]
-  : [];
+/**
+ * Specs against real vendor tools run when their setup script has exported where they are
+ * (test/real/<tool>/setup.sh prints the variables; .ci/run sources them).
+ */
+const REAL_TOOLS = [
+  { name: 'real-zabbix', dir: 'zabbix', env: 'ZABBIX_URL' },
+  { name: 'real-alertmanager', dir: 'alertmanager', env: 'ALERTMANAGER_URL' },
+  { name: 'real-request-tracker', dir: 'request-tracker', env: 'RT_URL' },
+];
+const realTools = REAL_TOOLS.filter((t) => process.env[t.env]).map((t) => ({
+  ...base,
+  displayName: t.name,
+  testMatch: [`<rootDir>/test/real/${t.dir}/*.real-spec.ts`],
+}));
 
 module.exports = {
   testTimeout: 60000,
