@@ -5,6 +5,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { ApiErrorDto } from './common/dto/api-error.dto';
 import { httpTiming } from './common/http-timing';
 import { MetricsService } from './common/metrics.service';
 import { QuietStartupLogger } from './common/quiet-startup-logger';
@@ -79,10 +80,22 @@ export async function createApp(options: AppModuleOptions): Promise<INestApplica
   const doc = new DocumentBuilder()
     .setTitle('Switchboard API')
     .setDescription(
-      'Incidents, connectors, inventory and outbox. Every /api/v1 route needs Authorization: Bearer <token>.',
+      [
+        'Incidents, connectors, inventory and outbox. Every /api/v1 route needs Authorization: Bearer <token>;',
+        'a role too low or a client-scoped token on a route for the whole installation is a 403.',
+        'Request bodies are JSON only (415 otherwise), at most 1 MiB. Every error answers the ApiErrorDto body',
+        '(statusCode, error, message); a database that is away is a 503 with Retry-After on any route,',
+        'and an unexpected failure a 500 without details.',
+        'Tools post their events to POST /webhooks/{instanceId} with the webhook secret, not a token.',
+      ].join(' '),
     )
     .setVersion('1')
     .addBearerAuth()
+    .addGlobalResponse({
+      status: 500,
+      description: 'An unexpected failure (logged); the body says only "internal error"',
+      type: ApiErrorDto,
+    })
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), {
     jsonDocumentUrl: 'api/docs-json',

@@ -15,13 +15,15 @@ import {
 import {
   ApiBearerAuth,
   ApiBody,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiQuery,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
+import { ApiErrors } from '../common/api-errors';
 import type { Response } from 'express';
 import { CurrentPrincipal, RequireRole, UnscopedOnly, type Principal } from '../access/principal';
 import { clientQuery, deviceQuery, wantsCsv } from './compliance-query';
@@ -38,17 +40,31 @@ import {
 } from './dto/compliance-answers.dto';
 
 const LIST_QUERIES = [
-  { name: 'risk', description: 'Comma list of critical, high, medium, low, compliant' },
-  { name: 'sort' },
+  {
+    name: 'risk',
+    type: String,
+    description: 'Comma list of critical, high, medium, low, compliant',
+  },
+  { name: 'sort', type: String },
   { name: 'order', enum: ['asc', 'desc'] },
-  { name: 'limit', description: '1 to 1000' },
-  { name: 'offset' },
+  { name: 'limit', type: Number, description: '1 to 1000' },
+  { name: 'offset', type: Number },
   { name: 'format', enum: ['json', 'csv'], description: 'Or send Accept: text/csv' },
 ];
 
 /** The query parameters both lists share. */
 const ApiListQueries = () =>
   applyDecorators(...LIST_QUERIES.map((q) => ApiQuery({ ...q, required: false })));
+
+/** A list answered as JSON, or as CSV for `format=csv` or `Accept: text/csv`. */
+const ApiJsonOrCsv = (type: new () => unknown) =>
+  ApiOkResponse({
+    description: 'JSON, or a CSV attachment of every row the filter selects',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(type) } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  });
 
 function csv(res: Response, name: string, body: string): string {
   res.type('text/csv; charset=utf-8');
@@ -60,6 +76,8 @@ function csv(res: Response, name: string, body: string): string {
 @ApiTags('compliance')
 @ApiBearerAuth()
 @Controller('api/v1/compliance')
+@ApiErrors(401)
+@ApiExtraModels(ClientComplianceListDto, DeviceComplianceListDto)
 export class ComplianceController {
   constructor(private readonly compliance: ComplianceService) {}
 
@@ -69,10 +87,10 @@ export class ComplianceController {
     description:
       'Sort by risk (default), name, devices, noncompliant or compliant. The CSV has exactly the rows the filter selects, every page.',
   })
-  @ApiQuery({ name: 'q', required: false, description: 'Part of the client name' })
+  @ApiQuery({ name: 'q', required: false, type: String, description: 'Part of the client name' })
   @ApiListQueries()
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: ClientComplianceListDto })
+  @ApiJsonOrCsv(ClientComplianceListDto)
+  @ApiErrors(400)
   async clients(
     @CurrentPrincipal() who: Principal,
     @Query() raw: Record<string, unknown>,
@@ -94,17 +112,19 @@ export class ComplianceController {
   @ApiQuery({
     name: 'status',
     required: false,
+    type: String,
     description: 'Comma list of missing, failed, reboot-pending, compliant',
   })
-  @ApiQuery({ name: 'os', required: false, description: 'Part of the OS name' })
+  @ApiQuery({ name: 'os', required: false, type: String, description: 'Part of the OS name' })
   @ApiQuery({
     name: 'q',
     required: false,
+    type: String,
     description: 'Part of the name or hostname, or the exact IP',
   })
   @ApiListQueries()
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: DeviceComplianceListDto })
+  @ApiJsonOrCsv(DeviceComplianceListDto)
+  @ApiErrors(400, [404, 'No such client'])
   async devices(
     @CurrentPrincipal() who: Principal,
     @Param('clientId', ParseUUIDPipe) clientId: string,
@@ -121,14 +141,16 @@ export class ComplianceController {
   @Get('devices/:deviceId')
   @ApiOperation({ summary: 'One device: its risk and every patch it misses or failed, with age' })
   @ApiOkResponse({ type: DeviceComplianceDetailDto })
+  @ApiErrors(400, [404, 'No such device'])
   device(@CurrentPrincipal() who: Principal, @Param('deviceId', ParseUUIDPipe) id: string) {
     return this.compliance.device(who, id);
   }
 
   @Get('trend')
   @ApiOperation({ summary: 'Daily snapshots of the last 30 days, summed over visible clients' })
-  @ApiQuery({ name: 'clientId', required: false })
+  @ApiQuery({ name: 'clientId', required: false, type: String, format: 'uuid' })
   @ApiOkResponse({ type: [TrendPointDto] })
+  @ApiErrors(400, [404, 'No such client'])
   trend(
     @CurrentPrincipal() who: Principal,
     @Query('clientId', new ParseUUIDPipe({ optional: true })) clientId?: string,
@@ -149,6 +171,11 @@ export class ComplianceController {
   @ApiOperation({ summary: 'Set the default rule (a partial body replaces the stored default)' })
   @ApiBody({ type: ComplianceSettingsBodyDto })
   @ApiOkResponse({ type: ComplianceRulesDto })
+  @ApiErrors(
+    [400, 'A setting out of range or unknown (each named)'],
+    [403, 'Needs an admin token that is not client-scoped'],
+    415,
+  )
   setDefault(@CurrentPrincipal() who: Principal, @Body() body: Record<string, unknown>) {
     return this.compliance.setRules(who, null, body);
   }
@@ -156,6 +183,7 @@ export class ComplianceController {
   @Get('rules/clients/:clientId')
   @ApiOperation({ summary: "One client's effective rule and where it comes from" })
   @ApiOkResponse({ type: EffectiveRuleDto })
+  @ApiErrors(400, [404, 'No such client'])
   async clientRule(
     @CurrentPrincipal() who: Principal,
     @Param('clientId', ParseUUIDPipe) clientId: string,
@@ -170,6 +198,12 @@ export class ComplianceController {
   @ApiOperation({ summary: 'Override the rule for one client (a partial body)' })
   @ApiBody({ type: ComplianceSettingsBodyDto })
   @ApiOkResponse({ type: EffectiveRuleDto })
+  @ApiErrors(
+    [400, 'Not a UUID, or a setting out of range or unknown (each named)'],
+    [403, 'Needs an admin token that is not client-scoped'],
+    404,
+    415,
+  )
   setClient(
     @CurrentPrincipal() who: Principal,
     @Param('clientId', ParseUUIDPipe) clientId: string,
@@ -183,7 +217,8 @@ export class ComplianceController {
   @RequireRole('admin')
   @UnscopedOnly()
   @ApiOperation({ summary: "Drop a client's override: the default applies again" })
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'Dropped (also when there was none)' })
+  @ApiErrors(400, [403, 'Needs an admin token that is not client-scoped'], [404, 'No such client'])
   async clearClient(
     @CurrentPrincipal() who: Principal,
     @Param('clientId', ParseUUIDPipe) clientId: string,

@@ -58,8 +58,7 @@ const CONSTRAINT_ORDER = ['isBoolean', 'isInt', 'isIn', 'matches', 'isUrl', 'isS
 function firstProblem(e: ValidationError): string {
   const entries = Object.entries(e.constraints ?? {});
   entries.sort(
-    ([a], [b]) =>
-      (CONSTRAINT_ORDER.indexOf(a) + 1 || 99) - (CONSTRAINT_ORDER.indexOf(b) + 1 || 99),
+    ([a], [b]) => (CONSTRAINT_ORDER.indexOf(a) + 1 || 99) - (CONSTRAINT_ORDER.indexOf(b) + 1 || 99),
   );
   const message = entries[0]?.[1] ?? 'is not valid';
   return message.startsWith(e.property) ? message : `${e.property}: ${message}`;

@@ -1,8 +1,9 @@
 import { BadRequestException, Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, type Principal } from '../access/principal';
-import { notFound } from '../common/api-errors';
+import { ApiErrors, notFound } from '../common/api-errors';
+import { DecisionListDto } from './dto/decision.dto';
 import { IsoDatePipe, WholeNumberPipe } from '../common/query-pipes';
 import { Device } from '../inventory/entities/device.entity';
 import { Decision, DECISION_OUTCOMES, type DecisionOutcome } from './decision.entity';
@@ -25,17 +26,35 @@ interface DecisionQuery {
 @ApiTags('decisions')
 @ApiBearerAuth()
 @Controller('api/v1')
+@ApiErrors(401)
 export class DecisionsController {
   constructor(private readonly ds: DataSource) {}
 
   @Get('decisions')
-  @ApiQuery({ name: 'deviceId', required: false })
-  @ApiQuery({ name: 'clientId', required: false })
+  @ApiOperation({
+    summary: 'What correlation decided about each health event and why, newest first',
+  })
+  @ApiQuery({ name: 'deviceId', required: false, type: String, format: 'uuid' })
+  @ApiQuery({ name: 'clientId', required: false, type: String, format: 'uuid' })
   @ApiQuery({ name: 'outcome', required: false, enum: DECISION_OUTCOMES })
-  @ApiQuery({ name: 'since', required: false, description: 'ISO-8601: decided at or after' })
-  @ApiQuery({ name: 'until', required: false, description: 'ISO-8601: decided before' })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'offset', required: false })
+  @ApiQuery({
+    name: 'since',
+    required: false,
+    type: String,
+    format: 'date-time',
+    description: 'ISO-8601: decided at or after',
+  })
+  @ApiQuery({
+    name: 'until',
+    required: false,
+    type: String,
+    format: 'date-time',
+    description: 'ISO-8601: decided before',
+  })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1 to 500, default 100' })
+  @ApiQuery({ name: 'offset', required: false, type: Number, description: 'Default 0' })
+  @ApiOkResponse({ type: DecisionListDto })
+  @ApiErrors(400)
   list(
     @CurrentPrincipal() who: Principal,
     @Query('deviceId', new ParseUUIDPipe({ optional: true })) deviceId?: string,
@@ -50,6 +69,11 @@ export class DecisionsController {
   }
 
   @Get('devices/:id/decisions')
+  @ApiOperation({ summary: "One device's correlation decisions, newest first" })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1 to 500, default 100' })
+  @ApiQuery({ name: 'offset', required: false, type: Number, description: 'Default 0' })
+  @ApiOkResponse({ type: DecisionListDto })
+  @ApiErrors(400, 404)
   async forDevice(
     @CurrentPrincipal() who: Principal,
     @Param('id', ParseUUIDPipe) id: string,

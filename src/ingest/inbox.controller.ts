@@ -8,11 +8,12 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, UnscopedOnly, type Principal } from '../access/principal';
 import { AuditService } from '../audit/audit.service';
-import { notFound } from '../common/api-errors';
+import { ApiErrors, notFound } from '../common/api-errors';
+import { InboxEventDto, InboxListDto } from './dto/inbox-event.dto';
 import { InboxEvent, type InboxStatus } from './entities/inbox-event.entity';
 import { InboxService } from './inbox.service';
 import { WholeNumberPipe } from '../common/query-pipes';
@@ -24,6 +25,7 @@ const STATUSES: InboxStatus[] = ['pending', 'processed', 'failed'];
 @ApiBearerAuth()
 @Controller('api/v1/inbox')
 @UnscopedOnly()
+@ApiErrors(401)
 export class InboxController {
   constructor(
     private readonly ds: DataSource,
@@ -32,6 +34,14 @@ export class InboxController {
   ) {}
 
   @Get()
+  @ApiOperation({
+    summary: 'List raw inbox records, newest first; status=failed shows what failed',
+  })
+  @ApiQuery({ name: 'status', required: false, enum: STATUSES })
+  @ApiQuery({ name: 'instanceId', required: false, type: String, format: 'uuid' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1 to 500, default 100' })
+  @ApiOkResponse({ type: InboxListDto })
+  @ApiErrors(400, [403, 'A client-scoped token cannot use this route'])
   async list(
     @Query('status') status?: string,
     @Query('instanceId', new ParseUUIDPipe({ optional: true })) instanceId?: string,
@@ -52,6 +62,12 @@ export class InboxController {
 
   @Post(':id/retry')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Normalize a failed inbox record again' })
+  @ApiOkResponse({ type: InboxEventDto, description: 'The record, pending again' })
+  @ApiErrors(
+    [403, 'Needs an operator or admin token that is not client-scoped'],
+    [404, 'No failed inbox record with this id'],
+  )
   async retry(@Param('id') id: string, @CurrentPrincipal() who: Principal) {
     if (!/^\d+$/.test(id)) throw notFound('inbox record', id);
     const result = await this.ds

@@ -9,14 +9,26 @@ import {
   Post,
   Req,
 } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ConnectorHost } from '../connector-instances/connector-host.service';
-import { isUuid } from '../common/api-errors';
+import { ApiErrors, isUuid } from '../common/api-errors';
 import { MetricsService } from '../common/metrics.service';
 import { classifyDbError } from '../common/db-errors';
 import { parseJsonBody } from '../common/safe-json';
 import { InboxService } from './inbox.service';
+import { GenericEventDto } from './dto/generic-event.dto';
+import { WebhookAcceptedDto } from './dto/webhook-accepted.dto';
 
 /** Header or query values as single strings, in an object no key can give a prototype. */
 function flat(source: Record<string, unknown>): Record<string, string | undefined> {
@@ -31,7 +43,8 @@ function flat(source: Record<string, unknown>): Record<string, string | undefine
 }
 
 /** POST /webhooks/:instanceId — verify, store durably, answer; normalization runs after. */
-@ApiExcludeController()
+@ApiTags('webhooks')
+@ApiExtraModels(GenericEventDto)
 @Controller('webhooks')
 export class WebhookController {
   constructor(
@@ -70,6 +83,50 @@ export class WebhookController {
 
   @Post(':instanceId')
   @HttpCode(202)
+  @ApiOperation({
+    summary: "Receive a tool's events: verified, stored durably, normalized afterwards",
+    description:
+      "A `generic` instance takes the generic event below, one or an array of up to 1,000 (all-or-nothing), with the instance's webhook secret as the X-Switchboard-Token header or the token query parameter. Other kinds take their vendor's own JSON body, verified the vendor's way (signature header, shared token): see each connector's README. Bodies at most 1 MiB. A 2xx means the records are committed; send again on a 503.",
+  })
+  @ApiParam({ name: 'instanceId', format: 'uuid', description: 'The connector instance' })
+  @ApiHeader({
+    name: 'X-Switchboard-Token',
+    required: false,
+    description: "generic: the instance's webhook secret (or the token query parameter)",
+  })
+  @ApiQuery({
+    name: 'token',
+    required: false,
+    type: String,
+    description: "generic: the instance's webhook secret, when the sender cannot set a header",
+  })
+  @ApiBody({
+    description:
+      "For a generic instance: one event or an array of up to 1,000. Other connector kinds send their vendor's own body, not described here.",
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(GenericEventDto) },
+        {
+          type: 'array',
+          items: { $ref: getSchemaPath(GenericEventDto) },
+          minItems: 1,
+          maxItems: 1000,
+        },
+      ],
+    },
+  })
+  @ApiAcceptedResponse({
+    description: 'Stored (duplicates counted, not stored again)',
+    type: WebhookAcceptedDto,
+  })
+  @ApiErrors(
+    [400, 'Malformed JSON, or an invalid event: the message names each bad field'],
+    [401, 'Missing or wrong webhook secret or signature'],
+    [403, "Refused by the kind's own sender check (some vendor kinds)"],
+    [404, 'No enabled instance with this id that receives webhooks'],
+    413,
+    [503, 'The event could not be stored now: send it again after Retry-After seconds'],
+  )
   async receive(@Param('instanceId') instanceId: string, @Req() req: Request) {
     const live = isUuid(instanceId) ? await this.host.liveById(instanceId) : null;
     if (!live || !live.instance.enabled || !live.connector.handleWebhook) {

@@ -8,11 +8,12 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, RequireRole, UnscopedOnly, type Principal } from '../access/principal';
 import { AuditService } from '../audit/audit.service';
-import { notFound } from '../common/api-errors';
+import { ApiErrors, notFound } from '../common/api-errors';
+import { OutboxListDto, OutboxMessageDto } from './dto/outbox-message.dto';
 import { OutboxMessage, type OutboxStatus } from './entities/outbox-message.entity';
 import { OutboxService } from './outbox.service';
 import { transitionOutboxMessage } from './outbox-transitions';
@@ -24,6 +25,7 @@ const STATUSES: OutboxStatus[] = ['pending', 'delivering', 'delivered', 'dead', 
 @ApiBearerAuth()
 @Controller('api/v1/outbox')
 @UnscopedOnly()
+@ApiErrors(401)
 export class OutboxController {
   constructor(
     private readonly ds: DataSource,
@@ -32,9 +34,13 @@ export class OutboxController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'List outbox messages, newest first; status=dead shows what gave up' })
   @ApiQuery({ name: 'status', required: false, enum: STATUSES })
-  @ApiQuery({ name: 'incidentId', required: false })
-  @ApiQuery({ name: 'instanceId', required: false })
+  @ApiQuery({ name: 'incidentId', required: false, type: String, format: 'uuid' })
+  @ApiQuery({ name: 'instanceId', required: false, type: String, format: 'uuid' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1 to 500, default 100' })
+  @ApiOkResponse({ type: OutboxListDto })
+  @ApiErrors(400, [403, 'A client-scoped token cannot use this route'])
   async list(
     @Query('status') status?: string,
     @Query('incidentId', new ParseUUIDPipe({ optional: true })) incidentId?: string,
@@ -57,6 +63,9 @@ export class OutboxController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One outbox message with its payload, attempts and last error' })
+  @ApiOkResponse({ type: OutboxMessageDto })
+  @ApiErrors([403, 'A client-scoped token cannot use this route'], 404)
   async get(@Param('id') id: string) {
     const found = /^\d+$/.test(id)
       ? await this.ds.getRepository(OutboxMessage).findOneBy({ id })
@@ -68,6 +77,15 @@ export class OutboxController {
   @Post(':id/retry')
   @HttpCode(200)
   @RequireRole('operator')
+  @ApiOperation({
+    summary: 'Deliver a dead, discarded or pending message again, from its first attempt',
+  })
+  @ApiOkResponse({ type: OutboxMessageDto })
+  @ApiErrors(
+    [400, 'The message is in a state this does not work on (the message says which)'],
+    [403, 'Needs an operator or admin token that is not client-scoped'],
+    404,
+  )
   async retry(@Param('id') id: string, @CurrentPrincipal() who: Principal) {
     const result = await transitionOutboxMessage(this.ds, this.audit, who, id, 'retry');
     this.outbox.notify();
@@ -77,6 +95,13 @@ export class OutboxController {
   @Post(':id/discard')
   @HttpCode(200)
   @RequireRole('operator')
+  @ApiOperation({ summary: 'Never deliver a dead or pending message; it is kept for the record' })
+  @ApiOkResponse({ type: OutboxMessageDto })
+  @ApiErrors(
+    [400, 'The message is in a state this does not work on (the message says which)'],
+    [403, 'Needs an operator or admin token that is not client-scoped'],
+    404,
+  )
   discard(@Param('id') id: string, @CurrentPrincipal() who: Principal) {
     return transitionOutboxMessage(this.ds, this.audit, who, id, 'discard');
   }

@@ -9,7 +9,17 @@ import {
   Post,
   Put,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { ApiErrors } from '../common/api-errors';
 import { CurrentPrincipal, RequireRole, UnscopedOnly, type Principal } from '../access/principal';
 import { BlockedPatchesService } from './blocked-patches.service';
 import {
@@ -19,12 +29,22 @@ import {
   RollbackPolicyDto,
   UnremovableRuleDto,
 } from './dto/rollback.dto';
+import {
+  BlockedPatchDto,
+  BlockedPatchListDto,
+  RollbackPolicyAnswerDto,
+} from './dto/client-patch-answers.dto';
+import { RollbackDto, RollbackListDto } from './dto/rollback-answer.dto';
+import { RollbackPlanAnswerDto, WaveRollbackAnswerDto } from './dto/rollback-request-answers.dto';
+import { UnremovableRuleListDto, UnremovableRuleViewDto } from './dto/unremovable-rule-answers.dto';
 import { RollbackRequestService } from './rollback-request.service';
 import { UnremovableRulesService } from './unremovable-rules.service';
 
 @ApiTags('rollback')
 @ApiBearerAuth()
 @Controller('api/v1')
+@ApiErrors(401)
+@ApiExtraModels(RollbackDto, RollbackPlanAnswerDto, WaveRollbackAnswerDto)
 export class RollbackController {
   constructor(
     private readonly rollbacks: RollbackRequestService,
@@ -38,6 +58,23 @@ export class RollbackController {
     summary:
       'Roll back the suspected patch through the RMM (one click); on a patch wave, one rollback per device. dryRun answers the plan only.',
   })
+  @ApiCreatedResponse({
+    description:
+      'The rollback (refused ones included, with their reason; alreadyRequested when the same one is under way), the plan on a dry run, or on a patch wave one of those per device',
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(RollbackDto) },
+        { $ref: getSchemaPath(RollbackPlanAnswerDto) },
+        { $ref: getSchemaPath(WaveRollbackAnswerDto) },
+      ],
+    },
+  })
+  @ApiErrors(
+    [400, 'An invalid body, no patch suspect to roll back, or a wave with no device still failing'],
+    [403, 'Needs an operator or admin token'],
+    [404, 'No such incident'],
+    415,
+  )
   request(
     @CurrentPrincipal() who: Principal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -47,11 +84,17 @@ export class RollbackController {
   }
 
   @Get('incidents/:id/rollbacks')
+  @ApiOperation({ summary: "An incident's rollbacks, and for a wave its devices' ones" })
+  @ApiOkResponse({ type: RollbackListDto })
+  @ApiErrors(400, [404, 'No such incident'])
   forIncident(@CurrentPrincipal() who: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.rollbacks.forIncident(who, id);
   }
 
   @Get('rollbacks/:id')
+  @ApiOperation({ summary: 'One rollback with its pre-flight, steps, result and verification' })
+  @ApiOkResponse({ type: RollbackDto })
+  @ApiErrors(400, 404)
   get(@CurrentPrincipal() who: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.rollbacks.get(who, id);
   }
@@ -59,6 +102,14 @@ export class RollbackController {
   @Post('rollbacks/:id/approve')
   @HttpCode(200)
   @ApiOperation({ summary: 'A second operator approves a rollback that waits for approval.' })
+  @ApiOkResponse({ type: RollbackDto })
+  @ApiErrors(
+    400,
+    [403, 'Needs an operator or admin token'],
+    404,
+    [409, 'The rollback does not wait for approval, or the approver asked for it'],
+    415,
+  )
   approve(
     @CurrentPrincipal() who: Principal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -70,6 +121,14 @@ export class RollbackController {
   @Post('rollbacks/:id/reject')
   @HttpCode(200)
   @ApiOperation({ summary: 'Refuse a rollback that waits for approval or for its device.' })
+  @ApiOkResponse({ type: RollbackDto })
+  @ApiErrors(
+    400,
+    [403, 'Needs an operator or admin token'],
+    404,
+    [409, 'The rollback waits neither for approval nor for its device'],
+    415,
+  )
   reject(
     @CurrentPrincipal() who: Principal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -79,12 +138,24 @@ export class RollbackController {
   }
 
   @Get('clients/:id/blocked-patches')
+  @ApiOperation({ summary: 'The patches that must not come back for a client' })
+  @ApiOkResponse({ type: BlockedPatchListDto })
+  @ApiErrors(400, [404, 'No such client'])
   blockedPatches(@CurrentPrincipal() who: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.blocked.list(who, id);
   }
 
   @Post('clients/:id/blocked-patches')
   @HttpCode(201)
+  @ApiOperation({ summary: 'Block a patch for a client: readiness flags devices about to get it' })
+  @ApiCreatedResponse({ type: BlockedPatchDto })
+  @ApiErrors(
+    400,
+    [403, 'Needs an operator or admin token'],
+    [404, 'No such client'],
+    [409, 'Already blocked for this client'],
+    415,
+  )
   block(
     @CurrentPrincipal() who: Principal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -95,6 +166,13 @@ export class RollbackController {
 
   @Delete('clients/:id/blocked-patches/:patchId')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Unblock a patch for a client' })
+  @ApiNoContentResponse({ description: 'Unblocked' })
+  @ApiErrors(
+    400,
+    [403, 'Needs an operator or admin token'],
+    [404, 'No such client, or the patch is not blocked for it'],
+  )
   async unblock(
     @CurrentPrincipal() who: Principal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -104,12 +182,18 @@ export class RollbackController {
   }
 
   @Get('clients/:id/rollback-policy')
+  @ApiOperation({ summary: "Whether a client's rollbacks wait for a second operator" })
+  @ApiOkResponse({ type: RollbackPolicyAnswerDto })
+  @ApiErrors(400, [404, 'No such client'])
   policy(@CurrentPrincipal() who: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.blocked.policy(who, id);
   }
 
   @Put('clients/:id/rollback-policy')
   @RequireRole('admin')
+  @ApiOperation({ summary: "Set whether a client's rollbacks wait for a second operator" })
+  @ApiOkResponse({ type: RollbackPolicyAnswerDto })
+  @ApiErrors(400, [403, 'Needs an admin token'], [404, 'No such client'], 415)
   setPolicy(
     @CurrentPrincipal() who: Principal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -119,6 +203,8 @@ export class RollbackController {
   }
 
   @Get('rollback/unremovable-rules')
+  @ApiOperation({ summary: 'Patches a rollback never tries to remove: built-in and added rules' })
+  @ApiOkResponse({ type: UnremovableRuleListDto })
   async unremovableRules() {
     const items = await this.rules.all();
     return { items, total: items.length };
@@ -128,6 +214,14 @@ export class RollbackController {
   @HttpCode(201)
   @RequireRole('admin')
   @UnscopedOnly()
+  @ApiOperation({ summary: 'Add a patch (by KB or title text) that rollbacks must never remove' })
+  @ApiCreatedResponse({ type: UnremovableRuleViewDto })
+  @ApiErrors(
+    400,
+    [403, 'Needs an admin token that is not client-scoped'],
+    [409, 'The same rule exists'],
+    415,
+  )
   addRule(@CurrentPrincipal() who: Principal, @Body() body: UnremovableRuleDto) {
     return this.rules.add(who, body);
   }
@@ -136,6 +230,12 @@ export class RollbackController {
   @HttpCode(204)
   @RequireRole('admin')
   @UnscopedOnly()
+  @ApiOperation({ summary: 'Remove an added unremovable-patch rule' })
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiErrors([403, 'Needs an admin token that is not client-scoped'], 404, [
+    409,
+    'A built-in rule cannot be removed',
+  ])
   async removeRule(@CurrentPrincipal() who: Principal, @Param('id') id: string): Promise<void> {
     await this.rules.remove(who, id);
   }
