@@ -300,25 +300,38 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
         return;
       }
       this.metrics.outboxDeliveries.inc({ action: message.action, outcome: 'delivered' });
-      this.recordDelivered(message, instance, result);
+      await this.recordDelivered(message, instance, result);
     } catch (err) {
       await this.failed(message, err);
     }
   }
 
   /** The operator's line and the business metrics for what a tool was just told. */
-  private recordDelivered(message: OutboxMessage, instance: ConnectorInstance, result: Result) {
+  private async recordDelivered(
+    message: OutboxMessage,
+    instance: ConnectorInstance,
+    result: Result,
+  ): Promise<void> {
     const seconds = (Date.now() - new Date(message.createdAt).getTime()) / 1000;
     this.metrics.deliveredActions.inc({ action: message.action, kind: instance.kind });
     this.metrics.outboxDeliverySeconds.observe({ action: message.action }, seconds);
     const ref = (result?.ref as { id?: string } | undefined)?.id;
+    // The incident's device and client, so one line tells the operator whose server it was.
+    const [about] = message.incidentId
+      ? ((await this.ds
+          .query(`SELECT device_id, client_id FROM incident WHERE id = $1`, [message.incidentId])
+          .catch(() => [])) as { device_id: string | null; client_id: string | null }[])
+      : [];
     this.logger.log(
       {
         event: DELIVERED_EVENT[message.action],
         outboxId: message.id,
         incidentId: message.incidentId,
+        deviceId: about?.device_id ?? null,
+        clientId: about?.client_id ?? null,
         instanceId: instance.id,
         kind: instance.kind,
+        outcome: 'delivered',
         attempts: message.attempts,
         afterSeconds: Math.round(seconds * 10) / 10,
         ...(ref ? { ticketId: ref } : {}),

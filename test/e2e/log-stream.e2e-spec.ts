@@ -13,6 +13,9 @@ interface LogLine {
   instanceId?: string;
   kind?: string;
   cause?: string;
+  deviceId?: string;
+  clientId?: string;
+  outcome?: string;
 }
 
 /**
@@ -68,7 +71,13 @@ describe('the log stream and the business metrics of the 2 AM story', () => {
     ]);
     expect(named('incident.resolved')).toHaveLength(1);
     expect(named('ticket.upserted')).toEqual([
-      expect.objectContaining({ kind: 'connectwise-manage', instanceId: expect.any(String) }),
+      expect.objectContaining({
+        kind: 'connectwise-manage',
+        instanceId: expect.any(String),
+        deviceId: expect.any(String),
+        clientId: opened.clientId,
+        outcome: 'delivered',
+      }),
     ]);
     expect(named('alert.noted').length).toBeGreaterThanOrEqual(1);
     expect(named('alert.noted').every((e) => e.kind === 'zabbix')).toBe(true);
