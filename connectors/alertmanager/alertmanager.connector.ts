@@ -4,6 +4,7 @@ import type {
   ConnectorContext,
   DeliveryMarker,
   ExternalRef,
+  SilenceRequest,
   InboundRequest,
   Page,
   RawRecord,
@@ -17,7 +18,7 @@ import { toHealthEvent } from './alertmanager.mapper';
 import { pullHealth } from './alertmanager.poll';
 import { ALERT_RECORD } from './alertmanager.records';
 import type { AlertmanagerSettings } from './alertmanager.settings';
-import { expireSilence, silenceDevice, type SilenceRequest } from './alertmanager.silences';
+import { expireSilence, silenceDevice } from './alertmanager.silences';
 import { isAlertRecord } from './alertmanager.validate';
 import { handleAlertmanagerWebhook } from './alertmanager.webhook';
 
@@ -63,15 +64,16 @@ export class AlertmanagerConnector implements Connector {
     return handleAlertmanagerWebhook(req, this.ctx.webhookSecret);
   }
 
-  /**
-   * Not in the contract yet (README "Silences"): quiets the device's alerts while Switchboard
-   * works on it, once per delivery marker.
-   */
-  silenceDevice(request: SilenceRequest, delivery: DeliveryMarker): Promise<ExternalRef> {
+  /** Quiets the device's alerts while a rollback runs, once per marker; null when set not to. */
+  async silenceDevice(
+    request: SilenceRequest,
+    delivery: DeliveryMarker,
+  ): Promise<ExternalRef | null> {
+    if (!this.ctx.settings.silenceDuringRollback) return null;
     return silenceDevice(this.client, request, delivery, this.ctx.clock());
   }
 
-  /** Not in the contract yet: expires a silence silenceDevice created; safe to repeat. */
+  /** Expires a silence silenceDevice created; one already over or gone is left as it is. */
   expireSilence(silence: ExternalRef, _delivery?: DeliveryMarker): Promise<void> {
     return expireSilence(this.client, silence);
   }

@@ -1,4 +1,5 @@
 import {
+  IsBoolean,
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
@@ -201,4 +202,10 @@ export class AlertmanagerSettings {
   @Min(0)
   @Max(3600)
   missingGraceSeconds = 90;
+
+  @Describe(
+    "Silence the device's alerts while Switchboard rolls a patch back on it (POST /api/v2/silences, createdBy Switchboard, the incident link in the comment), and expire the silence when the rollback ends.",
+  )
+  @IsBoolean()
+  silenceDuringRollback = false;
 }

@@ -1,23 +1,8 @@
-import type { DeliveryMarker, ExternalRef } from '../contract/connector';
+import type { DeliveryMarker, ExternalRef, SilenceRequest } from '../contract/connector';
 import { ConnectorError } from '../contract/connector-error';
 import type { AlertmanagerClient } from './alertmanager.client';
 import { parseDeviceExternalId } from './alertmanager.labels';
 import type { AlertmanagerMatcher, AlertmanagerPostableSilence } from './alertmanager.types';
-
-/**
- * What to quiet and why (the shape proposed for the contract in README "Silences"): the device
- * as this instance links it, until when, and the incident to point people to.
- */
-export interface SilenceRequest {
-  /** The device's id on this instance (its DeviceLink externalId): `instance=srv-web-01`. */
-  device: ExternalRef;
-  /** When Alertmanager lifts the silence by itself, should the expiry never come. */
-  endsAt: Date;
-  /** One line: "Rollback of KB5034441 on SRV-WEB-01 by j.smith". */
-  reason: string;
-  /** The incident's page. */
-  link: string;
-}
 
 /** Written as `createdBy`; with the delivery marker in the comment it finds our own silences. */
 export const SILENCE_AUTHOR = 'Switchboard';

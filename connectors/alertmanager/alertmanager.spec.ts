@@ -596,6 +596,13 @@ describe('alertmanager check', () => {
 // ---------------------------------------------------------------- silences
 
 describe('alertmanager silences (write-back during a rollback)', () => {
+  const silencing = () => connector({ silenceDuringRollback: true });
+
+  it('makes no silence, and calls nothing, when the instance is not set to silence', async () => {
+    await expect(connector().silenceDevice(silenceRequest, delivery)).resolves.toBeNull();
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
   const delivery = { marker: 'SB-a1b2c3d4e5f6' };
   const silenceRequest = {
     device: { id: 'instance=srv-web-01' },
@@ -629,7 +636,7 @@ describe('alertmanager silences (write-back during a rollback)', () => {
       .matchHeader('authorization', `Bearer ${API_TOKEN}`)
       .matchHeader('content-type', /application\/json/)
       .reply(200, load('silence.created.json'));
-    await expect(connector().silenceDevice(silenceRequest, delivery)).resolves.toEqual({
+    await expect(silencing().silenceDevice(silenceRequest, delivery)).resolves.toEqual({
       id: '8b793bfb-2117-4b67-b924-03c450876f00',
     });
     expect(nock.isDone()).toBe(true);
@@ -638,7 +645,7 @@ describe('alertmanager silences (write-back during a rollback)', () => {
   it('finds its own silence by the marker after a lost answer instead of creating another', async () => {
     getSilences();
     const again = { ...silenceRequest, device: { id: 'instance=srv-sql-01.acme.local' } };
-    await expect(connector().silenceDevice(again, { marker: 'SB-0123456789ab' })).resolves.toEqual({
+    await expect(silencing().silenceDevice(again, { marker: 'SB-0123456789ab' })).resolves.toEqual({
       id: '774fe846-3254-46b1-aea1-e6c7e8372f9f',
     });
     expect(nock.isDone()).toBe(true);
@@ -646,11 +653,11 @@ describe('alertmanager silences (write-back during a rollback)', () => {
 
   it('refuses a silence that would already be over, or a device id it did not give', async () => {
     const past = { ...silenceRequest, endsAt: new Date('2026-11-24T02:00:00Z') };
-    await expect(connector().silenceDevice(past, delivery)).rejects.toMatchObject({
+    await expect(silencing().silenceDevice(past, delivery)).rejects.toMatchObject({
       reason: 'invalid',
     });
     await expect(
-      connector().silenceDevice({ ...silenceRequest, device: { id: '10084' } }, delivery),
+      silencing().silenceDevice({ ...silenceRequest, device: { id: '10084' } }, delivery),
     ).rejects.toMatchObject({ reason: 'invalid' });
   });
 

@@ -5,7 +5,7 @@ import { AlertmanagerSettings } from './alertmanager.settings';
 export const alertmanagerConnector: ConnectorDefinition<AlertmanagerSettings> = {
   kind: 'alertmanager',
   displayName: 'Prometheus Alertmanager (0.25 and later, API v2)',
-  capabilities: ['health', 'webhooks'],
+  capabilities: ['health', 'webhooks', 'alerts.silence'],
   settings: AlertmanagerSettings,
   // The poll catches resolutions Alertmanager never sent; the webhook brings news at once.
   defaultPollSeconds: 60,

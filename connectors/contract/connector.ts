@@ -138,6 +138,18 @@ export interface ConnectorContext<S> {
   saveSecret?: (name: string, value: string) => Promise<void>;
 }
 
+/** Quiets a device's alerts in a monitoring tool while Switchboard works on it (a rollback). */
+export interface SilenceRequest {
+  /** The device's id on this instance (its DeviceLink externalId). */
+  device: ExternalRef;
+  /** When the tool lifts the silence by itself, should the expiry never come. */
+  endsAt: Date;
+  /** One line: "Rollback of KB5034441 on SRV-WEB-01 requested by j.smith". */
+  reason: string;
+  /** The incident's page, for whoever wonders why the alerts are quiet. */
+  link: string;
+}
+
 export interface Connector {
   check(): Promise<CapabilityReport>;
   /** Pure: vendor record in, canonical events out. Throws ConnectorError('invalid') on bad data. */
@@ -154,6 +166,13 @@ export interface Connector {
    * alert's notes are read for it first), so a retry after a lost answer adds nothing.
    */
   pushAlertNote?(target: ExternalRef, text: string, delivery?: DeliveryMarker): Promise<void>;
+  /**
+   * Silences the device's alerts until `request.endsAt`, once per delivery marker (a retry
+   * finds the silence it made). Null when this instance is set not to silence.
+   */
+  silenceDevice?(request: SilenceRequest, delivery: DeliveryMarker): Promise<ExternalRef | null>;
+  /** Lifts a silence silenceDevice made; one already over or gone is a no-op. */
+  expireSilence?(silence: ExternalRef, delivery: DeliveryMarker): Promise<void>;
   /** Idempotent on draft.correlationKey: searches for the key before creating. */
   upsertTicket?(draft: TicketDraft): Promise<ExternalRef>;
   /**

@@ -1,3 +1,4 @@
+import type { OutboxAction } from '../outbox/outbox-command';
 import { Controller, Get, HttpException, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -11,7 +12,7 @@ import { ConsoleHttp, type ConsoleSession } from './console-http';
 const PAGE_SIZE = 50;
 const MESSAGE_ID = /^\d{1,18}$/;
 /** What each write-back does, in words a technician reads in the list. */
-const ACTION_NAMES: Record<string, string> = {
+const ACTION_NAMES: Record<OutboxAction, string> = {
   pushAlertNote: 'Note on the alert',
   upsertTicket: 'Open the ticket',
   noteTicket: 'Note on the ticket',
@@ -19,6 +20,8 @@ const ACTION_NAMES: Record<string, string> = {
   reopenTicket: 'Reopen the ticket',
   runRollback: 'Run the rollback script',
   notify: 'Page the on-call',
+  silenceDevice: "Silence the device's alerts",
+  expireSilence: 'Lift the silence',
 };
 const DONE: Record<OutboxTransition, string> = {
   retry: 'is queued for delivery again, from its first attempt',
@@ -74,7 +77,10 @@ export class OutboxPagesController {
         canAct: this.http.can(session, 'operator'),
         counts,
         total: found.total,
-        items: found.items.map((m) => ({ ...m, what: ACTION_NAMES[m.action] ?? m.action })),
+        items: found.items.map((m) => ({
+          ...m,
+          what: (ACTION_NAMES as Record<string, string>)[m.action] ?? m.action,
+        })),
         heading: heading(page, found.items.length, found.total),
         previous: page > 1 ? `/console/outbox?page=${page - 1}` : null,
         next: page * PAGE_SIZE < found.total ? `/console/outbox?page=${page + 1}` : null,

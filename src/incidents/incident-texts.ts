@@ -30,6 +30,8 @@ const WHAT: Record<OutboxCommand['action'], string> = {
   reopenTicket: 'Ticket reopened, with a note',
   runRollback: 'Rollback script run',
   notify: 'Page to the people on call',
+  silenceDevice: "Device's alerts silenced during the rollback",
+  expireSilence: 'Silence lifted',
 };
 
 /**
@@ -82,6 +84,8 @@ function textOf(c: OutboxCommand): { heading: string | null; text: string } {
       return { heading: c.payload.draft.summary, text: c.payload.draft.description };
     case 'notify':
       return { heading: c.payload.message.summary, text: c.payload.message.text };
+    case 'silenceDevice':
+      return { heading: null, text: `${c.payload.reason} (until ${c.payload.endsAt})` };
     case 'runRollback':
       // No text goes out: the RMM gets the device and the KB for its removal script.
       return { heading: null, text: `Remove ${c.payload.patchId} (device ${c.payload.device.id})` };

@@ -12,7 +12,13 @@ export type OutboxCommand =
   | { action: 'closeTicket'; payload: TicketTextPayload & { note: string } }
   | { action: 'reopenTicket'; payload: TicketTextPayload & { note: string } }
   | { action: 'runRollback'; payload: { device: ExternalRef; patchId: string } }
-  | { action: 'notify'; payload: { message: PagingMessage } };
+  | { action: 'notify'; payload: { message: PagingMessage } }
+  | {
+      action: 'silenceDevice';
+      payload: { device: ExternalRef; endsAt: string; reason: string; link: string };
+    }
+  /** `silenceKey`: the idempotency key of the silenceDevice message whose silence ends. */
+  | { action: 'expireSilence'; payload: { silenceKey: string; silence?: ExternalRef | null } };
 
 interface TicketTextPayload {
   ticketLinkId: string;

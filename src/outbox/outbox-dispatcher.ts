@@ -29,6 +29,8 @@ const DELIVERED_EVENT: Record<OutboxCommand['action'], string> = {
   pushAlertNote: 'alert.noted',
   runRollback: 'rollback.started',
   notify: 'page.sent',
+  silenceDevice: 'alerts.silenced',
+  expireSilence: 'alerts.unsilenced',
 };
 
 const DELIVERED_TEXT: Record<OutboxCommand['action'], string> = {
@@ -39,6 +41,8 @@ const DELIVERED_TEXT: Record<OutboxCommand['action'], string> = {
   pushAlertNote: 'note pushed to the monitoring alert',
   runRollback: 'rollback script started on the device',
   notify: 'page sent',
+  silenceDevice: "device's alerts silenced while the rollback runs",
+  expireSilence: "device's alerts silence lifted",
 };
 
 /** Stable for one message across its retries (and replicas), distinct between messages. */
@@ -83,6 +87,18 @@ async function deliverCommand(
       };
     case 'notify':
       await need('notify')(command.payload.message, delivery);
+      return null;
+    case 'silenceDevice': {
+      const { device, endsAt, reason, link } = command.payload;
+      const silence = await need('silenceDevice')(
+        { device, endsAt: new Date(endsAt), reason, link },
+        delivery,
+      );
+      return { ref: silence };
+    }
+    case 'expireSilence':
+      // The instance was set not to silence: nothing was made, nothing to lift.
+      if (command.payload.silence) await need('expireSilence')(command.payload.silence, delivery);
       return null;
     default:
       return unhandledCommand(command);

@@ -28,6 +28,7 @@ import {
   type RollbackState,
   type RollbackVerification,
 } from './entities/rollback.entity';
+import { RollbackSilences } from './rollback-silences';
 import { checkRemoval, checkServices } from './rollback-verification';
 
 const BATCH = 10;
@@ -50,6 +51,7 @@ export class RollbackRunner implements OnApplicationBootstrap, OnApplicationShut
     private readonly recorder: InventoryRecorder,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
+    private readonly silences: RollbackSilences,
   ) {
     this.loop = new WorkerLoop(
       'rollbacks',
@@ -98,6 +100,7 @@ export class RollbackRunner implements OnApplicationBootstrap, OnApplicationShut
     };
     const { id, ...columns } = next;
     await m.getRepository(Rollback).update({ id }, columns);
+    if (r.outboxId && ['succeeded', 'failed'].includes(state)) await this.silences.lift(m, next);
     this.metrics.rollbacks.inc({ state });
     return next;
   }
@@ -175,6 +178,7 @@ export class RollbackRunner implements OnApplicationBootstrap, OnApplicationShut
   ): Promise<Rollback> {
     if (!r.instanceId || !r.externalDeviceId) throw new Error(`rollback ${r.id} has no RMM`);
     const key = `rollback:${r.id}`;
+    await this.silences.silence(m, r, device);
     await this.outbox.enqueue(m, {
       instanceId: r.instanceId,
       action: 'runRollback',

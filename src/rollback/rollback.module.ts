@@ -8,6 +8,7 @@ import { BlockedPatchesService } from './blocked-patches.service';
 import { RollbackController } from './rollback.controller';
 import { RollbackOutboxHook } from './rollback-outbox.hook';
 import { RollbackRequestService } from './rollback-request.service';
+import { RollbackSilences } from './rollback-silences';
 import { RollbackRunner } from './rollback-runner';
 import { UnremovableRulesService } from './unremovable-rules.service';
 
@@ -20,6 +21,7 @@ import { UnremovableRulesService } from './unremovable-rules.service';
     RollbackOutboxHook,
     RollbackRequestService,
     RollbackRunner,
+    RollbackSilences,
     UnremovableRulesService,
   ],
   exports: [RollbackRequestService],

@@ -10,6 +10,8 @@ const ACTIONS: Record<OutboxAction, true> = {
   reopenTicket: true,
   runRollback: true,
   notify: true,
+  silenceDevice: true,
+  expireSilence: true,
 };
 
 /** A write-back to a tool, delivered by the outbox with retries. */

@@ -247,10 +247,10 @@ describe('Switchboard with a real Alertmanager 0.25: webhook, poll and silences'
 
   it('silences the device while a rollback runs, finds the silence again by its marker, and expires it', async () => {
     const host = `${run}-app01`;
-    // As the outbox would call it once the contract has silences (README "Silences").
+    // As the outbox calls it when a rollback starts on an instance set to silence.
     const connector = new AlertmanagerConnector({
       instanceId,
-      settings: parseSettings(alertmanagerConnector.settings, { url }),
+      settings: parseSettings(alertmanagerConnector.settings, { url, silenceDuringRollback: true }),
       http: createHttp({ timeoutMs: 5000 }),
       clock: () => new Date(),
     });
@@ -261,7 +261,9 @@ describe('Switchboard with a real Alertmanager 0.25: webhook, poll and silences'
       reason: `Rollback of KB5034441 on ${host}`,
       link: `${t.baseUrl}/console/incidents/${run}`,
     };
-    const silence = await connector.silenceDevice(request, delivery);
+    const made = await connector.silenceDevice(request, delivery);
+    if (!made) throw new Error('no silence made although the instance is set to silence');
+    const silence = made;
     expect(await connector.silenceDevice(request, delivery)).toEqual(silence);
     expect(await api.silence(silence.id)).toMatchObject({
       status: { state: 'active' },
