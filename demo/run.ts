@@ -1,14 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseDemoArgs, USAGE } from './demo-args';
 import { startStandIns, type StandIns, type TicketSnapshot } from './stand-ins';
 import { startSwitchboard, type SwitchboardChild } from './switchboard-child';
 import { CLIENT, HOST, KB, TwoAmStory, type IncidentView } from './two-am-story';
 
 /**
- * `npm run demo`: the 2 AM update with the three real connectors against local stand-ins of
- * NinjaOne, Zabbix and ConnectWise Manage, Switchboard in its own process on an embedded
- * database in a temporary directory. Prints what each tool received; leaves nothing behind.
+ * `npm run demo [-- --rmm ninjaone|automate] [--monitoring zabbix|solarwinds]`: the 2 AM update
+ * with the three real connectors (the chosen RMM, the chosen monitoring tool, ConnectWise
+ * Manage) against local stand-ins, Switchboard in its own process on an embedded database in a
+ * temporary directory. Prints what each tool received; leaves nothing behind.
  */
 
 const started = Date.now();
@@ -53,10 +55,12 @@ function printTicket(ticket: TicketSnapshot, options = { description: true }): v
   }
 }
 
-async function play(standIns: StandIns, switchboard: SwitchboardChild): Promise<void> {
-  const story = new TwoAmStory(switchboard.api, standIns);
-
-  step(2, `Seed the tools: ${CLIENT} with ${HOST} in NinjaOne, Zabbix and ConnectWise`);
+async function play(story: TwoAmStory): Promise<void> {
+  const { rmm, monitoring } = story;
+  step(
+    2,
+    `Seed the tools: ${CLIENT} with ${HOST} in ${rmm.name}, ${monitoring.name} and ConnectWise`,
+  );
   story.seedVendors();
   await story.configure();
   await story.pollAll();
@@ -67,15 +71,15 @@ async function play(standIns: StandIns, switchboard: SwitchboardChild): Promise<
   for (const link of device.links)
     say(`      ${kinds[link.instanceId]} as ${link.externalId} (matched by ${link.matchedBy})`);
 
-  step(3, `02:00 NinjaOne installs ${KB}, reboots ${HOST}; MSSQLSERVER does not start`);
+  step(3, `02:00 ${rmm.name} installs ${KB}, reboots ${HOST}; MSSQLSERVER does not start`);
   say('    (install and reboot dated 30 and 27 minutes ago, so the 5-minute verification is due)');
   const opened = await story.patchNight();
-  say('    Monitoring is still green. Switchboard asked NinjaOne for the services and opened:');
+  say(`    Monitoring is still green. Switchboard asked ${rmm.name} for the services and opened:`);
   printIncident(opened);
 
-  step(4, `Zabbix notices: "${HOST} is unavailable by ICMP", sent by the Switchboard media type`);
+  step(4, `${monitoring.name} notices: ${monitoring.downStory}`);
   const { note, ticket } = await story.monitoringSeesIt();
-  say(`    Note on Zabbix problem ${story.problemId} (event.acknowledge):`);
+  say(`    Note on ${monitoring.problemName(story.problemId)} (${monitoring.noteCall}):`);
   say(`      ${note}`);
   printTicket(ticket);
 
@@ -86,9 +90,7 @@ async function play(standIns: StandIns, switchboard: SwitchboardChild): Promise<
   step(6, `The technician clicks the rollback link on the alert`);
   const { run, rollback } = await story.rollback();
   say(`    ${KB} was the top-ranked suspect: the click confirmed it (rollback ${rollback.id}).`);
-  say(
-    `    NinjaOne runs library script ${run.body.id} (Remove-Patch) on device ${run.deviceId} with "${run.body.parameters}" (run as ${run.body.runAs}).`,
-  );
+  say(`    ${run.described}`);
 
   step(7, 'Remove-Patch removes the KB with DISM; Switchboard verifies and resolves');
   const verified = await story.rollbackVerified();
@@ -98,13 +100,13 @@ async function play(standIns: StandIns, switchboard: SwitchboardChild): Promise<
   say(`    Patch: ${verified.rollback.verification?.patchEvidence ?? 'not checked'}.`);
   for (const svc of verified.rollback.verification?.services ?? [])
     say(`    Service ${svc.name}: ${svc.state}.`);
-  say(`    Notes on Zabbix problem ${story.problemId}:`);
+  say(`    Notes on ${monitoring.problemName(story.problemId)}:`);
   for (const n of verified.notes) say(`      - ${n}`);
   printTicket(verified.ticket, { description: false });
   say(`    Blocked for the client, so the next cycle does not bring it back:`);
   for (const b of verified.blocked) say(`      - ${b.patchId}: ${b.reason}`);
 
-  step(8, 'Zabbix sees the server again; the incident stays resolved');
+  step(8, `${monitoring.name} sees the server again; the incident stays resolved`);
   const recovered = await story.recovery();
   printIncident(recovered.incident);
   say();
@@ -114,7 +116,13 @@ async function play(standIns: StandIns, switchboard: SwitchboardChild): Promise<
 }
 
 async function main(): Promise<void> {
-  say('Switchboard demo: the 2 AM update');
+  const args = parseDemoArgs(process.argv.slice(2));
+  if ('error' in args) {
+    process.stderr.write(`${args.error}; ${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  say(`Switchboard demo: the 2 AM update (RMM ${args.rmm}, monitoring ${args.monitoring})`);
   let standIns: StandIns | undefined;
   let switchboard: SwitchboardChild | undefined;
   const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-demo-'));
@@ -133,18 +141,34 @@ async function main(): Promise<void> {
       void cleanUp().finally(() => process.exit(130));
     });
   try {
-    step(1, 'Start NinjaOne, Zabbix and ConnectWise stand-ins, and Switchboard');
     standIns = await startStandIns();
-    say(`    NinjaOne   ${standIns.urls.ninjaone}`);
-    say(`    Zabbix     ${standIns.urls.zabbix}`);
-    say(`    ConnectWise ${standIns.urls.connectwiseManage}`);
+    const story = new TwoAmStory(
+      (method, path, body) => {
+        if (!switchboard) throw new Error('demo: Switchboard is not running');
+        return switchboard.api(method, path, body);
+      },
+      standIns,
+      args,
+    );
+    const { rmm, monitoring } = story;
+    step(1, `Start ${rmm.name}, ${monitoring.name} and ConnectWise stand-ins, and Switchboard`);
+    const urls: Record<string, string> = {
+      ninjaone: standIns.urls.ninjaone,
+      'connectwise-automate': standIns.urls.connectwiseAutomate,
+      zabbix: standIns.urls.zabbix,
+      solarwinds: standIns.urls.solarwinds,
+    };
+    const width = Math.max(rmm.name.length, monitoring.name.length, 'Switchboard'.length) + 1;
+    say(`    ${rmm.name.padEnd(width)}${urls[rmm.kind]}`);
+    say(`    ${monitoring.name.padEnd(width)}${urls[monitoring.kind]}`);
+    say(`    ${'ConnectWise'.padEnd(width)}${standIns.urls.connectwiseManage}`);
     switchboard = await startSwitchboard({
       dataDir,
       caFile: standIns.caFile,
       onSpawn: (stop) => (stopSwitchboard = stop),
     });
-    say(`    Switchboard ${switchboard.url} (embedded database in ${dataDir})`);
-    await play(standIns, switchboard);
+    say(`    ${'Switchboard'.padEnd(width)}${switchboard.url} (embedded database in ${dataDir})`);
+    await play(story);
   } catch (err) {
     failed = true;
     say();

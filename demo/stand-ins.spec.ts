@@ -1,6 +1,8 @@
 import axios from 'axios';
+import { connectwiseAutomateConnector } from '../connectors/connectwise-automate';
 import { connectwiseManageConnector } from '../connectors/connectwise-manage';
 import { ninjaoneConnector } from '../connectors/ninjaone';
+import { solarwindsConnector } from '../connectors/solarwinds';
 import { zabbixConnector } from '../connectors/zabbix';
 import type { CanonicalEvent } from '../connectors/contract/canonical';
 import type {
@@ -17,7 +19,9 @@ import { ROLLBACK_SCRIPT_ID, startStandIns, type StandIns } from './stand-ins';
 /**
  * The real connectors, created through their definitions exactly as the core does, against the
  * running stand-ins over real HTTP(S) on 127.0.0.1: proof that the demo exercises the same
- * code paths a customer's NinjaOne, Zabbix and ConnectWise would.
+ * code paths a customer's NinjaOne, Zabbix and ConnectWise would. (ConnectWise Automate's and
+ * SolarWinds' stand-ins play the story with their connectors in their own specs; here, that
+ * the demo's settings for them work.)
  */
 
 let standIns: StandIns;
@@ -444,5 +448,41 @@ describe('ConnectWise Manage stand-in with the real connectwise-manage connector
       },
     );
     expect(answer.status).toBe(400);
+  });
+});
+
+describe('the demo settings of the ConnectWise Automate and SolarWinds stand-ins', () => {
+  it('let the real connectwise-automate connector pass every check and read the computer', async () => {
+    const rmm = standIns.connectwiseAutomate;
+    const computerId = rmm.addComputer({
+      clientId: rmm.addClient('Acme Dental'),
+      name: 'SERVER-02',
+    });
+    rmm.setServiceState(computerId, 'MSSQLSERVER', 'stopped');
+    const automate = connect(
+      connectwiseAutomateConnector,
+      standIns.settings['connectwise-automate'],
+    );
+    const report = await automate.check();
+    expect(Object.entries(report).filter(([, r]) => r?.status !== 'ok')).toEqual([]);
+    await expect(automate.getServices!({ id: String(computerId) })).resolves.toContainEqual(
+      expect.objectContaining({ name: 'MSSQLSERVER', state: 'stopped', startType: 'auto' }),
+    );
+  });
+
+  it('let the real solarwinds connector pass every check and read the node', async () => {
+    const orion = standIns.solarwinds;
+    const nodeId = orion.addNode({ caption: 'SERVER-02', ip: '10.0.0.6', client: 'Acme Dental' });
+    const solarwinds = connect(solarwindsConnector, standIns.settings.solarwinds);
+    const report = await solarwinds.check();
+    expect(Object.entries(report).filter(([, r]) => r?.status !== 'ok')).toEqual([]);
+    const events = normalized(solarwinds, (await walk((c) => solarwinds.pullDevices!(c))).records);
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'device',
+        client: { name: 'Acme Dental' },
+        device: expect.objectContaining({ externalId: String(nodeId), hostname: 'SERVER-02' }),
+      }),
+    );
   });
 });

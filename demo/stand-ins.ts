@@ -2,25 +2,34 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ConnectWiseAutomateSettings } from '../connectors/connectwise-automate/connectwise-automate.settings';
 import type { ConnectWiseManageSettings } from '../connectors/connectwise-manage/connectwise-manage.settings';
 import type { NinjaOneSettings } from '../connectors/ninjaone/ninjaone.settings';
+import type { SolarWindsSettings } from '../connectors/solarwinds/solarwinds.settings';
 import type { ZabbixSettings } from '../connectors/zabbix/zabbix.settings';
+import { ConnectWiseAutomateStandIn } from '../connectors/connectwise-automate/stand-in/connectwise-automate.stand-in';
+import { REMOVE_PATCH_SCRIPT as AUTOMATE_REMOVE_PATCH_SCRIPT } from '../connectors/connectwise-automate/stand-in/connectwise-automate.state';
 import { ConnectWiseManageStandIn } from '../connectors/connectwise-manage/stand-in/connectwise-manage.stand-in';
 import { MONITORING_BOARD } from '../connectors/connectwise-manage/stand-in/connectwise-manage.state';
 import { NinjaOneStandIn } from '../connectors/ninjaone/stand-in/ninjaone.stand-in';
 import { selfSignedCertificate, trustInThisProcess } from '../connectors/shared/stand-in/tls';
+import { SolarWindsStandIn } from '../connectors/solarwinds/stand-in/solarwinds.stand-in';
 import { ZabbixStandIn } from '../connectors/zabbix/stand-in/zabbix.stand-in';
 
 /**
- * Starts the three vendor stand-ins for `npm run demo` and says how to point Switchboard's
- * real connectors at them: the settings objects below go, unchanged, into connector instances
- * (they are typed against the connectors' settings classes, so a renamed field fails to build).
+ * Starts the five vendor stand-ins for `npm run demo` (two RMMs, two monitoring tools, one PSA)
+ * and says how to point Switchboard's real connectors at them: the settings objects below go,
+ * unchanged, into connector instances (they are typed against the connectors' settings
+ * classes, so a renamed field fails to build).
  */
 
 export {
+  AUTOMATE_REMOVE_PATCH_SCRIPT,
+  ConnectWiseAutomateStandIn,
   ConnectWiseManageStandIn,
   MONITORING_BOARD,
   NinjaOneStandIn,
+  SolarWindsStandIn,
   ZabbixStandIn,
   trustInThisProcess,
 };
@@ -29,6 +38,10 @@ export type {
   TicketSnapshot,
 } from '../connectors/connectwise-manage/stand-in/connectwise-manage.state';
 export type { NewDevice, ScriptRunRequest } from '../connectors/ninjaone/stand-in/ninjaone.state';
+export type {
+  NewComputer,
+  ScheduledRun,
+} from '../connectors/connectwise-automate/stand-in/connectwise-automate.state';
 export type { NewHostOptions, ProblemOptions } from '../connectors/zabbix/stand-in/zabbix.state';
 
 /** The NinjaOne library script the rollback runs (the stand-in records the request). */
@@ -38,24 +51,37 @@ export const ZABBIX_CLIENT_GROUP_PREFIX = 'Customers/';
 
 export interface StandInPorts {
   ninjaone?: number;
+  connectwiseAutomate?: number;
   zabbix?: number;
+  solarwinds?: number;
   connectwiseManage?: number;
 }
 
+/** Plain settings per connector kind (the kinds are the connectors' own, as in registry.ts). */
 export interface StandInSettings {
   ninjaone: Partial<NinjaOneSettings>;
+  'connectwise-automate': Partial<ConnectWiseAutomateSettings>;
   zabbix: Partial<ZabbixSettings>;
+  solarwinds: Partial<SolarWindsSettings>;
   'connectwise-manage': Partial<ConnectWiseManageSettings>;
 }
 
 export interface StandIns {
   ninjaone: NinjaOneStandIn;
+  connectwiseAutomate: ConnectWiseAutomateStandIn;
   zabbix: ZabbixStandIn;
+  solarwinds: SolarWindsStandIn;
   connectwiseManage: ConnectWiseManageStandIn;
-  urls: { ninjaone: string; zabbix: string; connectwiseManage: string };
+  urls: {
+    ninjaone: string;
+    connectwiseAutomate: string;
+    zabbix: string;
+    solarwinds: string;
+    connectwiseManage: string;
+  };
   /** Plain settings per connector kind, for parseSettings / the connector-instances API. */
   settings: StandInSettings;
-  /** PEM of the self-signed certificate the two HTTPS stand-ins present. */
+  /** PEM of the self-signed certificate the four HTTPS stand-ins present. */
   ca: string;
   /** The same PEM in a file: NODE_EXTRA_CA_CERTS for a Switchboard started as a child process. */
   caFile: string;
@@ -66,7 +92,9 @@ export interface StandIns {
 
 function settingsFor(
   ninjaone: NinjaOneStandIn,
+  automate: ConnectWiseAutomateStandIn,
   zabbix: ZabbixStandIn,
+  solarwinds: SolarWindsStandIn,
   cw: ConnectWiseManageStandIn,
 ): StandInSettings {
   return {
@@ -81,10 +109,27 @@ function settingsFor(
       rollbackParameters: '-KB {kb}',
       rollbackRunAs: 'system',
     },
+    'connectwise-automate': {
+      server: automate.url,
+      clientId: automate.credentials.clientId,
+      username: automate.credentials.username,
+      password: automate.credentials.password,
+      rollbackScriptId: AUTOMATE_REMOVE_PATCH_SCRIPT.id,
+      rollbackParameters: 'KB={kb}',
+    },
     zabbix: {
       url: zabbix.url,
       apiToken: zabbix.apiToken,
       clientGroupPattern: `^${ZABBIX_CLIENT_GROUP_PREFIX}(?<client>.+)$`,
+    },
+    // Nodes carry the client in the custom property "Client" (the connector's default).
+    solarwinds: {
+      host: '127.0.0.1',
+      port: solarwinds.port,
+      username: solarwinds.username,
+      password: solarwinds.password,
+      // SWIS ships a self-signed certificate; the stand-in presents the demo's own.
+      allowSelfSignedCertificate: true,
     },
     'connectwise-manage': {
       site: new URL(cw.url).host,
@@ -106,7 +151,7 @@ function settingsFor(
   };
 }
 
-/** Starts all three on 127.0.0.1 (ports 0 = random). Stops what started if one fails. */
+/** Starts all five on 127.0.0.1 (ports 0 = random). Stops what started if one fails. */
 export async function startStandIns(
   options: { ports?: StandInPorts; now?: () => Date } = {},
 ): Promise<StandIns> {
@@ -119,17 +164,33 @@ export async function startStandIns(
     await writeFile(caFile, tls.cert);
     const ninjaone = await NinjaOneStandIn.start({ port: ports.ninjaone, tls, now });
     started.push(ninjaone);
+    const automate = await ConnectWiseAutomateStandIn.start({
+      port: ports.connectwiseAutomate,
+      tls,
+      now,
+    });
+    started.push(automate);
     const zabbix = await ZabbixStandIn.start({ port: ports.zabbix, now });
     started.push(zabbix);
+    const solarwinds = await SolarWindsStandIn.start({ port: ports.solarwinds, tls, now });
+    started.push(solarwinds);
     const cw = await ConnectWiseManageStandIn.start({ port: ports.connectwiseManage, tls, now });
     started.push(cw);
     const httpsAgent = new Agent({ ca: tls.cert });
     return {
       ninjaone,
+      connectwiseAutomate: automate,
       zabbix,
+      solarwinds,
       connectwiseManage: cw,
-      urls: { ninjaone: ninjaone.url, zabbix: zabbix.url, connectwiseManage: cw.url },
-      settings: settingsFor(ninjaone, zabbix, cw),
+      urls: {
+        ninjaone: ninjaone.url,
+        connectwiseAutomate: automate.url,
+        zabbix: zabbix.url,
+        solarwinds: solarwinds.url,
+        connectwiseManage: cw.url,
+      },
+      settings: settingsFor(ninjaone, automate, zabbix, solarwinds, cw),
       ca: tls.cert,
       caFile,
       httpsAgent,

@@ -1,16 +1,20 @@
-import { removePatchOutput } from '../connectors/ninjaone/stand-in/ninjaone.state';
+import { monitoringSide, type MonitoringChoice, type MonitoringSide } from './monitoring-side';
 import {
-  MONITORING_BOARD,
-  type ScriptRunRequest,
-  type StandIns,
-  type TicketSnapshot,
-} from './stand-ins';
+  rmmSide,
+  type RmmChoice,
+  type RmmSide,
+  type RollbackRun,
+  type ServerFacts,
+} from './rmm-side';
+import { MONITORING_BOARD, type StandIns, type TicketSnapshot } from './stand-ins';
 
 /**
- * The 2 AM update, played against the three vendor stand-ins and a running Switchboard, only
- * through Switchboard's public API and the vendors' own paths: NinjaOne and ConnectWise are
- * polled, Zabbix pushes through the shipped media type. `npm run demo` prints each step; the
- * e2e test asserts on the same steps, so the demo cannot drift from what is tested.
+ * The 2 AM update, played against the vendor stand-ins and a running Switchboard, only
+ * through Switchboard's public API and the vendors' own paths: the RMM (NinjaOne or
+ * ConnectWise Automate) and ConnectWise Manage are polled, the monitoring tool (Zabbix through
+ * the shipped media type, or SolarWinds through its alert action) pushes. `npm run demo` prints
+ * each step; the e2e test asserts on the same steps, so the demo cannot drift from what is
+ * tested.
  */
 
 export interface ApiResult<T> {
@@ -82,6 +86,20 @@ export const HOST = 'Server-01';
 export const KB = 'KB5034441';
 export const KB_TITLE = '2024-01 Security Update for Windows Server 2022 (KB5034441)';
 export const USER_TICKET = 'Dental charts app cannot reach its database';
+export const SERVER: ServerFacts = {
+  client: CLIENT,
+  host: HOST,
+  fqdn: 'server-01.acme-dental.local',
+  domain: 'acme-dental.local',
+  ip: '10.20.0.10',
+  serial: 'CZ2049X7QK',
+};
+
+/** Which RMM and which monitoring tool play the story: NinjaOne and Zabbix unless told. */
+export interface StoryOptions {
+  rmm?: RmmChoice;
+  monitoring?: MonitoringChoice;
+}
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -102,13 +120,10 @@ export async function waitFor<T>(
 }
 
 export class TwoAmStory {
-  readonly instances: Record<'ninjaone' | 'zabbix' | 'connectwise-manage', string> = {
-    ninjaone: '',
-    zabbix: '',
-    'connectwise-manage': '',
-  };
-  ninjaDevice = 0;
-  zabbixHost = '';
+  /** Connector instance ids by kind: the chosen RMM, monitoring tool and ConnectWise Manage. */
+  readonly instances: Record<string, string> = {};
+  readonly rmm: RmmSide;
+  readonly monitoring: MonitoringSide;
   problemId = '';
   cwCompany = 0;
   userTicket = 0;
@@ -117,7 +132,16 @@ export class TwoAmStory {
   constructor(
     private readonly api: Api,
     private readonly standIns: StandIns,
-  ) {}
+    options: StoryOptions = {},
+  ) {
+    this.rmm = rmmSide(options.rmm ?? 'ninjaone', standIns);
+    this.monitoring = monitoringSide(options.monitoring ?? 'zabbix', standIns);
+  }
+
+  /** The three connector kinds of this story, RMM first. */
+  get kinds(): [string, string, string] {
+    return [this.rmm.kind, this.monitoring.kind, 'connectwise-manage'];
+  }
 
   private async ok<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await this.api<T>(method, path, body);
@@ -128,57 +152,45 @@ export class TwoAmStory {
 
   /** The MSP's tools as they are on the evening before: one client, one SQL server in each. */
   seedVendors(): void {
-    const { ninjaone, zabbix, connectwiseManage } = this.standIns;
-    const org = ninjaone.addOrganization(CLIENT, 'Dental practice, 2 sites');
-    this.ninjaDevice = ninjaone.addDevice({
-      organizationId: org,
-      systemName: HOST,
-      dnsName: 'server-01.acme-dental.local',
-      ip: '10.20.0.10',
-      serial: 'CZ2049X7QK',
-    });
-    ninjaone.setServiceState(this.ninjaDevice, 'MSSQLSERVER', 'running');
-    ninjaone.setServiceState(this.ninjaDevice, 'SQLSERVERAGENT', 'running');
-    const group = zabbix.addHostGroup(`Customers/${CLIENT}`);
-    this.zabbixHost = zabbix.addHost(HOST, [group], '10.20.0.10', {
-      dns: 'server-01.acme-dental.local',
-      serial: 'CZ2049X7QK',
-    });
+    const { connectwiseManage } = this.standIns;
+    this.rmm.seed(SERVER);
+    this.monitoring.seed(SERVER);
     this.cwCompany = connectwiseManage.addCompany('ACMEDENTAL', PSA_COMPANY);
     connectwiseManage.addConfiguration(this.cwCompany, HOST, {
-      ipAddress: '10.20.0.10',
-      serialNumber: 'CZ2049X7QK',
+      ipAddress: SERVER.ip,
+      serialNumber: SERVER.serial,
     });
   }
 
-  /** Three connector instances through POST /api/v1/connectors; Zabbix's media type aimed at ours. */
+  /** Three connector instances through POST /api/v1/connectors; the monitoring push aimed at ours. */
   async configure(
     options: { pollIntervalSeconds?: number; webhookBase?: string } = {},
   ): Promise<void> {
     const { pollIntervalSeconds = 3600, webhookBase } = options;
     const { settings } = this.standIns;
-    for (const kind of ['ninjaone', 'zabbix', 'connectwise-manage'] as const) {
+    for (const kind of this.kinds) {
       const created = await this.ok<Instance>('POST', '/api/v1/connectors', {
         kind,
         name: `${CLIENT} ${kind}`,
-        settings: settings[kind],
+        settings: settings[kind as keyof StandIns['settings']],
         pollIntervalSeconds,
       });
       this.instances[kind] = created.id;
-      if (kind === 'zabbix') {
-        if (!created.webhook?.secret) throw new Error('demo: zabbix instance has no webhook');
-        this.standIns.zabbix.useMediaType({
+      if (kind === this.monitoring.kind) {
+        if (!created.webhook?.secret) throw new Error(`demo: ${kind} instance has no webhook`);
+        this.monitoring.connect(
           // A test app listens on a port its own config does not know: the caller says where.
-          sendTo: webhookBase ? `${webhookBase}/webhooks/${created.id}` : created.webhook.url,
-          token: created.webhook.secret,
-        });
+          webhookBase ? `${webhookBase}/webhooks/${created.id}` : created.webhook.url,
+          created.webhook.secret,
+        );
       }
     }
   }
 
   /** POST /api/v1/connectors/:id/poll, then waits until every stream of it has run again. */
-  async poll(kind: keyof TwoAmStory['instances']): Promise<void> {
+  async poll(kind: string): Promise<void> {
     const id = this.instances[kind];
+    if (!id) throw new Error(`demo: no ${kind} instance in this story`);
     const asked = Date.now();
     await this.ok('POST', `/api/v1/connectors/${id}/poll`);
     await waitFor(`a ${kind} poll`, async () => {
@@ -196,11 +208,7 @@ export class TwoAmStory {
   }
 
   async pollAll(): Promise<void> {
-    await Promise.all([
-      this.poll('ninjaone'),
-      this.poll('zabbix'),
-      this.poll('connectwise-manage'),
-    ]);
+    await Promise.all(this.kinds.map((kind) => this.poll(kind)));
   }
 
   /** The device as Switchboard matched it, once all three tools' records are on it. */
@@ -226,37 +234,22 @@ export class TwoAmStory {
     return found ? this.ok<IncidentView>('GET', `/api/v1/incidents/${found.id}`) : undefined;
   }
 
-  /** 02:00 NinjaOne installs the KB and reboots; SQL Server does not come back (backdated 30 min). */
+  /** 02:00 the RMM installs the KB and reboots; SQL Server does not come back (backdated 30 min). */
   async patchNight(): Promise<IncidentView> {
-    const rmm = this.standIns.ninjaone;
-    rmm.installPatch(this.ninjaDevice, KB, KB_TITLE, minutesAgo(30));
-    rmm.reboot(this.ninjaDevice, minutesAgo(27));
-    rmm.setServiceState(this.ninjaDevice, 'MSSQLSERVER', 'stopped');
-    await this.poll('ninjaone');
+    this.rmm.patchNight(KB, KB_TITLE, minutesAgo(30), minutesAgo(27));
+    await this.poll(this.rmm.kind);
     return waitFor('the post-patch verification to open the incident', async () => {
       const incident = await this.incident('open');
       return incident?.details.failed.includes('MSSQLSERVER') ? incident : undefined;
     });
   }
 
-  /** Zabbix loses the server; its action sends the problem through the Switchboard media type. */
+  /** Monitoring loses the server and pushes the problem to Switchboard's webhook. */
   async monitoringSeesIt(): Promise<{ note: string; ticket: TicketSnapshot }> {
-    const zabbix = this.standIns.zabbix;
-    zabbix.setAvailability(this.zabbixHost, false);
-    this.problemId = zabbix.raiseProblem(
-      this.zabbixHost,
-      `${HOST} is unavailable by ICMP`,
-      {},
-      undefined,
-      {
-        itemKey: 'icmpping',
-        severity: 4,
-      },
-    );
-    await this.mediaDelivered();
+    this.problemId = await this.monitoring.serverDown();
     const note = await waitFor(
-      'the note on the Zabbix problem',
-      async () => zabbix.acknowledgements(this.problemId)[0],
+      `the note on the ${this.monitoring.name} problem`,
+      async () => this.monitoring.notes(this.problemId)[0],
     );
     const ticket = await waitFor('the ConnectWise ticket', async () =>
       this.monitoringTickets().find((t) => t.notes.length > 0),
@@ -283,21 +276,20 @@ export class TwoAmStory {
 
   /**
    * The technician clicks the rollback link on the alert: one click rolls back the top-ranked
-   * suspect (the click confirms it). Switchboard runs Remove-Patch through NinjaOne's script
+   * suspect (the click confirms it). Switchboard runs Remove-Patch through the RMM's script
    * runner; the incident is being mitigated.
    */
   async rollback(): Promise<{
-    run: ScriptRunRequest;
+    run: RollbackRun;
     incident: IncidentView;
     rollback: RollbackView;
   }> {
-    const rmm = this.standIns.ninjaone;
     const open = await this.incident('open');
     if (!open) throw new Error(`demo: no open incident with ${KB} as a suspect`);
     const asked = await this.ok<RollbackView>('POST', `/api/v1/incidents/${open.id}/rollback`);
     this.rollbackId = asked.id;
-    const run = await waitFor('the rollback script run in NinjaOne', async () =>
-      rmm.scriptRuns().find((r) => r.deviceId === this.ninjaDevice),
+    const run = await waitFor(`the rollback script run in ${this.rmm.name}`, async () =>
+      this.rmm.rollbackRun(),
     );
     const incident = await waitFor('the incident to be mitigated', async () =>
       this.incident('mitigating'),
@@ -307,9 +299,9 @@ export class TwoAmStory {
 
   /**
    * On the server, Remove-Patch removes the KB with DISM and SQL Server starts again.
-   * Switchboard reads the run's result from NinjaOne's activities, asks NinjaOne for the
-   * services, and resolves: the Zabbix problem noted, the ticket noted and closed, the KB
-   * blocked for the client so the next cycle does not bring it back.
+   * Switchboard reads the run's result from the RMM, asks the RMM for the services, and
+   * resolves: the monitoring problem noted, the ticket noted and closed, the KB blocked for the
+   * client so the next cycle does not bring it back.
    */
   async rollbackVerified(): Promise<{
     rollback: RollbackView;
@@ -318,13 +310,7 @@ export class TwoAmStory {
     notes: string[];
     blocked: { patchId: string; reason: string }[];
   }> {
-    const rmm = this.standIns.ninjaone;
-    const zabbix = this.standIns.zabbix;
-    rmm.setServiceState(this.ninjaDevice, 'MSSQLSERVER', 'running');
-    rmm.finishScriptRun(this.ninjaDevice, {
-      result: 'SUCCESS',
-      output: removePatchOutput(KB, 'removed', { rebootRequired: false }),
-    });
+    this.rmm.finishRollback(KB);
     const rollback = await waitFor('the rollback to be verified', async () => {
       const r = await this.ok<RollbackView>('GET', `/api/v1/rollbacks/${this.rollbackId}`);
       if (r.state === 'failed') throw new Error(`demo: the rollback failed: ${r.reason}`);
@@ -337,10 +323,13 @@ export class TwoAmStory {
     const ticket = await waitFor('the ticket to close', async () =>
       this.monitoringTickets().find((t) => t.closedFlag),
     );
-    const notes = await waitFor('the rollback note on the Zabbix problem', async () => {
-      const all = zabbix.acknowledgements(this.problemId);
-      return all.length > 1 ? all : undefined;
-    });
+    const notes = await waitFor(
+      `the rollback note on the ${this.monitoring.name} problem`,
+      async () => {
+        const all = this.monitoring.notes(this.problemId);
+        return all.length > 1 ? all : undefined;
+      },
+    );
     const clientId = incident.clientId;
     const blocked = await this.ok<{ items: { patchId: string; reason: string }[] }>(
       'GET',
@@ -349,13 +338,10 @@ export class TwoAmStory {
     return { rollback, incident, ticket, notes, blocked: blocked.items };
   }
 
-  /** Zabbix sees the server answer again: the incident is already resolved, nothing reopens. */
+  /** Monitoring sees the server answer again: the incident is already resolved, nothing reopens. */
   async recovery(): Promise<{ incident: IncidentView; ticket: TicketSnapshot; notes: string[] }> {
-    const zabbix = this.standIns.zabbix;
-    zabbix.setAvailability(this.zabbixHost, true);
-    zabbix.resolveProblem(this.problemId);
-    await this.mediaDelivered();
-    await this.poll('ninjaone');
+    await this.monitoring.serverUp(this.problemId);
+    await this.poll(this.rmm.kind);
     const incident = await waitFor('the incident to stay resolved', async () => {
       const found = await this.incident();
       return found?.state === 'resolved' ? found : undefined;
@@ -363,24 +349,15 @@ export class TwoAmStory {
     const ticket = await waitFor('the closed ticket', async () =>
       this.monitoringTickets().find((t) => t.closedFlag),
     );
-    return { incident, ticket, notes: zabbix.acknowledgements(this.problemId) };
+    return { incident, ticket, notes: this.monitoring.notes(this.problemId) };
   }
 
   /**
-   * An hour later SQL Server stops again: Zabbix raises the problem anew, and the resolved
+   * An hour later SQL Server stops again: monitoring raises the problem anew, and the resolved
    * incident and its closed ticket are reopened rather than duplicated.
    */
   async recurrence(): Promise<{ incident: IncidentView; ticket: TicketSnapshot }> {
-    const zabbix = this.standIns.zabbix;
-    // Zabbix clocks are whole seconds: in the same second as the recovery the problem would
-    // look older than it, and an outage older than its recovery is rightly ignored.
-    await sleep(1100);
-    this.problemId = zabbix.raiseProblem(
-      this.zabbixHost,
-      `"SQL Server (MSSQLSERVER)" (MSSQLSERVER) is not running`,
-      { service: 'MSSQLSERVER' },
-    );
-    await this.mediaDelivered();
+    this.problemId = await this.monitoring.serviceStopsAgain();
     const incident = await waitFor('the incident to reopen', async () => {
       const found = await this.incident('open');
       return found?.timeline.some((e) => e.kind === 'recurred') ? found : undefined;
@@ -396,11 +373,5 @@ export class TwoAmStory {
   /** Tickets Switchboard opened (the Monitoring board), not the user's. */
   monitoringTickets(): TicketSnapshot[] {
     return this.standIns.connectwiseManage.tickets().filter((t) => t.board.id === MONITORING_BOARD);
-  }
-
-  private async mediaDelivered(): Promise<void> {
-    const failed = (await this.standIns.zabbix.alertsSent()).filter((a) => a.result !== 'OK');
-    if (failed.length > 0)
-      throw new Error(`demo: media type failed: ${failed.map((f) => f.result).join('; ')}`);
   }
 }

@@ -1,3 +1,5 @@
+import type { MonitoringChoice } from '../../demo/monitoring-side';
+import type { RmmChoice } from '../../demo/rmm-side';
 import { startStandIns, trustInThisProcess, type StandIns } from '../../demo/stand-ins';
 import { CLIENT, HOST, KB, PSA_COMPANY, TwoAmStory, USER_TICKET } from '../../demo/two-am-story';
 import { ConnectorHost } from '../../src/connector-instances/connector-host.service';
@@ -8,10 +10,12 @@ const ALERT =
   "Server-01 is Offline. Trigger: Post-Patch Reboot (KB5034441). Verification: Service 'MSSQLSERVER' failed to start.";
 
 /**
- * The 2 AM update with the three real connectors (NinjaOne, Zabbix, ConnectWise Manage) in
- * place of the generic one, against the demo's stand-ins of those APIs over real HTTP(S):
- * NinjaOne and ConnectWise polled, Zabbix pushing through its shipped media-type script.
- * The steps are the ones `npm run demo` plays.
+ * The 2 AM update with three real connectors in place of the generic one, against the demo's
+ * stand-ins of those APIs over real HTTP(S), for each RMM (NinjaOne, ConnectWise Automate) with
+ * each monitoring tool (Zabbix through its shipped media-type script, SolarWinds Orion through
+ * the alert action of its README), ConnectWise Manage as the PSA. The RMM and the PSA are
+ * polled, monitoring pushes. The steps are the ones `npm run demo -- --rmm … --monitoring …`
+ * plays.
  */
 /** A named step of a story: a failure says which step broke. */
 async function step(name: string, body: () => Promise<void>): Promise<void> {
@@ -23,7 +27,25 @@ async function step(name: string, body: () => Promise<void>): Promise<void> {
   }
 }
 
-describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
+/** What the removal script request looks like in each RMM (the KB digits in its parameters). */
+const RMMS: Record<RmmChoice, { title: string; scriptId: number; parameters: string }> = {
+  ninjaone: { title: 'NinjaOne', scriptId: 311, parameters: '-KB 5034441' },
+  automate: { title: 'ConnectWise Automate', scriptId: 6412, parameters: 'KB=5034441' },
+};
+const MONITORING: Record<MonitoringChoice, string> = {
+  zabbix: 'Zabbix',
+  solarwinds: 'SolarWinds',
+};
+
+const COMBINATIONS = (['ninjaone', 'automate'] as const).flatMap((rmm) =>
+  (['zabbix', 'solarwinds'] as const).map((monitoring) => ({
+    rmm,
+    monitoring,
+    title: `${RMMS[rmm].title}, ${MONITORING[monitoring]} and ConnectWise Manage`,
+  })),
+);
+
+describe.each(COMBINATIONS)('the 2 AM update with $title', ({ rmm, monitoring }) => {
   let t: TestApp;
   let standIns: StandIns;
   let untrust: () => void;
@@ -33,7 +55,10 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
     standIns = await startStandIns();
     untrust = trustInThisProcess(standIns.ca);
     t = await startTestApp({ env: { ROLLBACK_POLL_SECONDS: '1' } });
-    story = new TwoAmStory((method, path, body) => t.api(method, path, body), standIns);
+    story = new TwoAmStory((method, path, body) => t.api(method, path, body), standIns, {
+      rmm,
+      monitoring,
+    });
     story.seedVendors();
     await story.configure({ webhookBase: t.baseUrl });
     await story.pollAll();
@@ -45,6 +70,8 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
   });
 
   it('plays the 2 AM story with the three real connectors, from patch night to recurrence', async () => {
+    const rmmKind = story.rmm.kind;
+    const monitoringInstance = story.instances[story.monitoring.kind];
     // One story, in order: each step starts from where the one before left it.
     await step(
       'matches the server across the three tools into one device under the client',
@@ -55,10 +82,17 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
         expect(device.links.map((l) => l.instanceId).sort()).toEqual(
           Object.values(story.instances).sort(),
         );
+        // SolarWinds declares `services` too, and the device's most recently seen tool used to
+        // get the post-patch check: make the monitoring tool the most recently seen one, so the
+        // next step proves the RMM is asked whichever tool polled last.
+        await t.db.dataSource.query(
+          `UPDATE device_link SET last_seen_at = now() + interval '1 minute' WHERE instance_id = $1`,
+          [monitoringInstance],
+        );
       },
     );
     await step(
-      'opens the incident from NinjaOne service verification while monitoring is green',
+      `opens the incident from ${rmmKind} service verification while monitoring is green`,
       async () => {
         const incident = await story.patchNight();
         expect(incident).toMatchObject({
@@ -70,7 +104,7 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
       },
     );
     await step(
-      'writes the exact alert text on the Zabbix problem and opens one ConnectWise ticket',
+      `writes the exact alert text on the ${monitoring} problem and opens one ConnectWise ticket`,
       async () => {
         const { note, ticket } = await story.monitoringSeesIt();
         // The promised sentence, then the page where a person rolls the patch back, then the
@@ -79,7 +113,7 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
           /^ Rollback: https?:\/\/[^ ]+\/console\/incidents\/[0-9a-f-]{36}\/rollback\n\[SB-[0-9A-F]{12}\]$/;
         expect(note.startsWith(ALERT)).toBe(true);
         expect(note.slice(ALERT.length)).toMatch(rollbackPage);
-        expect(standIns.zabbix.acknowledgements(story.problemId)).toEqual([note]);
+        expect(story.monitoring.notes(story.problemId)).toEqual([note]);
         const tickets = story.monitoringTickets();
         expect(tickets).toHaveLength(1);
         // Under the PSA's own company for this customer, not the catch-all default company.
@@ -88,9 +122,9 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
         expect(ticket.summary).toContain(HOST);
         const description = ticket.notes.find((n) => n.detailDescriptionFlag)!.text;
         expect(description).toContain(KB);
-        // The verification names the tool that made it, by its instance name.
+        // The verification names the tool that made it, by its instance name: the RMM.
         expect(description).toMatch(
-          new RegExp(`- MSSQLSERVER: failed at .* \\(${CLIENT} ninjaone\\)`),
+          new RegExp(`- MSSQLSERVER: failed at .* \\(${CLIENT} ${rmmKind}\\)`),
         );
         expect(description).toMatch(/\/console\/incidents\/[0-9a-f-]+\/rollback/);
         const incident = (await story.incident('open'))!;
@@ -114,28 +148,44 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
       const [ours] = story.monitoringTickets();
       expect(ours.notes.some((n) => n.text.includes(String(story.userTicket)))).toBe(true);
     });
-    await step(
-      'rolls back the top-ranked KB through NinjaOne with one click, keeping the rotated refresh token',
-      async () => {
-        standIns.ninjaone.app.rotateRefreshTokens = true;
-        const first = standIns.ninjaone.app.refreshToken;
-        const { run, incident, rollback } = await story.rollback();
-        expect(run.body).toMatchObject({ type: 'SCRIPT', id: 311, parameters: '-KB 5034441' });
-        expect(rollback.state).toBe('running');
-        expect(incident.state).toBe('mitigating');
-        expect(incident.suspects.find((s) => s.patchId === KB)?.status).toBe('confirmed');
+    await step(`rolls back the top-ranked KB through ${rmmKind} with one click`, async () => {
+      // NinjaOne rotates refresh tokens: the instance must keep the one it hands out.
+      const ninja = standIns.ninjaone.app;
+      if (rmm === 'ninjaone') ninja.rotateRefreshTokens = true;
+      const first = ninja.refreshToken;
+      const { run, incident, rollback } = await story.rollback();
+      expect(run).toMatchObject({
+        deviceId: story.rmm.deviceId,
+        scriptId: RMMS[rmm].scriptId,
+        parameters: RMMS[rmm].parameters,
+      });
+      expect(rollback.state).toBe('running');
+      expect(incident.state).toBe('mitigating');
+      expect(incident.suspects.find((s) => s.patchId === KB)?.status).toBe('confirmed');
+      // Through the chosen RMM only.
+      const other = rmm === 'ninjaone' ? standIns.connectwiseAutomate : standIns.ninjaone;
+      expect(other.scriptRuns()).toEqual([]);
+      if (rmm === 'ninjaone') {
         // NinjaOne killed the first refresh token; the instance now holds the one it handed out.
-        const current = standIns.ninjaone.app.refreshToken;
+        const current = ninja.refreshToken;
         expect(current).not.toBe(first);
         const host = t.app.get(ConnectorHost);
         const row = await t.db.dataSource
           .getRepository(ConnectorInstance)
           .findOneByOrFail({ id: story.instances.ninjaone });
         expect(host.secrets(row)).toMatchObject({ refreshToken: current });
-      },
-    );
+      } else {
+        // Automate runs it through a one-off schedule on the computer, run now.
+        expect(standIns.connectwiseAutomate.scriptRuns()).toEqual([
+          expect.objectContaining({
+            computerId: story.rmm.deviceId,
+            body: expect.objectContaining({ ScriptId: 6412, ComputerId: story.rmm.deviceId }),
+          }),
+        ]);
+      }
+    });
     await step(
-      'verifies the rollback through NinjaOne, resolves, notes Zabbix, closes the one ticket',
+      `verifies the rollback through ${rmmKind}, resolves, notes ${monitoring}, closes the one ticket`,
       async () => {
         const { rollback, incident, ticket, notes, blocked } = await story.rollbackVerified();
         expect(rollback.steps.map((s) => s.state)).toEqual([
@@ -145,6 +195,7 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
           'succeeded',
         ]);
         expect(rollback.verification).toMatchObject({
+          patchEvidence: expect.stringContaining(`Remove-Patch removed`),
           services: [{ name: 'MSSQLSERVER', state: 'running' }],
         });
         expect(incident.state).toBe('resolved');
@@ -159,26 +210,31 @@ describe('the 2 AM update with NinjaOne, Zabbix and ConnectWise Manage', () => {
         expect(standIns.connectwiseManage.tickets()).toHaveLength(2);
       },
     );
-    await step('stays resolved when Zabbix sees the server again', async () => {
+    await step(`stays resolved when ${monitoring} sees the server again`, async () => {
       const { incident, notes } = await story.recovery();
       expect(incident.state).toBe('resolved');
       expect(notes).toHaveLength(2);
       expect(story.monitoringTickets()).toHaveLength(1);
-      // Zabbix pushed the problem and its recovery through the media type, both accepted.
-      const alerts = await standIns.zabbix.alertsSent();
-      expect(alerts.map((a) => [a.status, a.result])).toEqual([
-        [202, 'OK'],
-        [202, 'OK'],
+      // The tool pushed the problem and its recovery (Zabbix: the media type's two runs;
+      // Orion: the alert's trigger and reset actions), both accepted.
+      const pushes = await story.monitoring.pushes();
+      expect(pushes.map((p) => [p.what, p.status, p.ok])).toEqual([
+        ['problem', 202, true],
+        ['recovery', 202, true],
       ]);
     });
     await step(
       'reopens the same incident and the same ConnectWise ticket when SQL Server stops again',
       async () => {
+        // Zabbix raises a new problem (the service trigger); Orion triggers its "Windows
+        // service down" alert on the SAM component, a new alert object named as SAM names the
+        // monitor ("SQL Server (MSSQLSERVER)"). Either way the recurrence is the device's, and
+        // the new problem carries only the reopening note.
         const { incident, ticket } = await story.recurrence();
         expect(incident.state).toBe('open');
         expect(story.monitoringTickets()).toHaveLength(1);
         expect(ticket.status.name).toBe('New');
-        expect(standIns.zabbix.acknowledgements(story.problemId)).toHaveLength(1);
+        expect(story.monitoring.notes(story.problemId)).toHaveLength(1);
       },
     );
   }, 120_000);

@@ -19,8 +19,19 @@ export class VerificationScheduler {
     delayMinutes: number,
     _rules: RuleSettings,
   ): Promise<boolean> {
-    const rmm = await this.routing.forDevice(m, device.id, 'services');
-    if (rmm.length === 0) return false;
+    const reporting = await this.routing.forDevice(m, device.id, 'services');
+    if (reporting.length === 0) return false;
+    // A monitoring tool may declare `services` too (SolarWinds: its SAM service monitors, named
+    // as Orion names them, green until their next poll), and forDevice lists the most recently
+    // seen tool first. The post-patch check is the RMM's: prefer a tool that also reports the
+    // device's patches, whatever order the tools were last seen in.
+    const patching = new Set(
+      (await this.routing.forDevice(m, device.id, 'patches')).map((r) => r.instance.id),
+    );
+    const rmm = [
+      ...reporting.filter((r) => patching.has(r.instance.id)),
+      ...reporting.filter((r) => !patching.has(r.instance.id)),
+    ];
     const pending = await m
       .getRepository(DeferredCheck)
       .findOneBy({ deviceId: device.id, kind: 'verify-services', status: 'pending' });
