@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { SnakeNamingStrategy } from '../common/naming.strategy';
+import { DroppingClient } from './dropping-client';
 import { ENTITIES } from './entities';
 
 /**
@@ -21,7 +22,9 @@ export function createDataSource(url: string, poolSize: number, timeoutMs?: numb
     extra: {
       max: poolSize,
       connectionTimeoutMillis: 10_000,
-      ...(timeoutMs ? { statement_timeout: timeoutMs, query_timeout: timeoutMs + 2_000 } : {}),
+      ...(timeoutMs
+        ? { statement_timeout: timeoutMs, query_timeout: timeoutMs + 2_000, Client: DroppingClient }
+        : {}),
     },
   });
 }

@@ -91,8 +91,14 @@ class FakeMonitor extends FakeTool {
       },
     ];
   }
-  async pushAlertNote(target: ExternalRef, text: string): Promise<void> {
-    await this.call('POST', `/monitor/problems/${target.id}/notes`, { text });
+  /** Once per delivery marker, as the Zabbix connector does: the problem's notes are read first. */
+  async pushAlertNote(target: ExternalRef, text: string, delivery?: DeliveryMarker): Promise<void> {
+    if (delivery) {
+      const notes = await this.call<string[]>('GET', `/monitor/problems/${target.id}/notes`);
+      if (notes.some((n) => n.includes(`[${delivery.marker}]`))) return;
+    }
+    const body = { text: delivery ? marked(text, delivery) : text };
+    await this.call('POST', `/monitor/problems/${target.id}/notes`, body);
   }
 }
 

@@ -1,11 +1,31 @@
 import type { PagingMessage, RollbackResult } from '../../connectors/contract/connector';
 import type { ServiceState } from '../../connectors/contract/canonical';
 import type { FakeTicket } from './fake-tools';
-import { StubVendor, type StubRequest } from './stub-vendor';
+import { StubVendor, type StubRequest, type StubResponse } from './stub-vendor';
+
+/**
+ * What a vendor under stress does to a request instead of serving it: rate-limits it, fails it,
+ * or serves it and loses the answer (the caller cannot tell the work was done).
+ */
+export type FaultKind = '429' | '500' | '503' | 'answer-lost';
+export const FAULT_KINDS: readonly FaultKind[] = ['429', '500', '503', 'answer-lost'];
+
+/** How the vendor behaves: a delay per request, and a chance of a fault. */
+export interface VendorWeather {
+  /** Each request waits a uniformly drawn time in [min, max] ms before it is handled. */
+  latencyMs?: readonly [number, number];
+  /** Chance (0..1) that a request meets one of `faultKinds` (drawn evenly). */
+  faultRate?: number;
+  faultKinds?: readonly FaultKind[];
+}
 
 /** The state behind the fake tools: notes on problems, tickets, device services. */
 export class FakeVendor {
   readonly notes: { problemId: string; text: string }[] = [];
+  /** Closes performed, with the note each carried (null: the connector found its note there). */
+  readonly closes: { ticketId: string; note: string | null }[] = [];
+  /** Faults injected, in order, with the request each hit. */
+  readonly faults: { kind: FaultKind; method: string; path: string }[] = [];
   readonly tickets: FakeTicket[] = [];
   readonly services = new Map<string, ServiceState[]>();
   readonly rollbacks: { deviceId: string; patchId: string }[] = [];
@@ -18,8 +38,19 @@ export class FakeVendor {
   readonly stub: StubVendor;
   private seq = 0;
 
-  constructor() {
-    this.stub = new StubVendor((req) => this.handle(req));
+  private weather: VendorWeather = {};
+
+  /** `random` draws latencies and faults: a seeded one makes a storm repeatable. */
+  constructor(private readonly random: () => number = Math.random) {
+    this.stub = new StubVendor((req) => this.serve(req));
+  }
+
+  /** Changes how the vendor behaves from the next request on; `{}` is a calm vendor. */
+  setWeather(weather: VendorWeather): this {
+    this.weather = weather;
+    const [min, max] = weather.latencyMs ?? [0, 0];
+    this.stub.latency = () => min + this.random() * (max - min);
+    return this;
   }
 
   async start(): Promise<this> {
@@ -59,7 +90,24 @@ export class FakeVendor {
     this.touch(t);
   }
 
-  private handle(req: StubRequest) {
+  private serve(req: StubRequest): StubResponse {
+    const { faultRate = 0, faultKinds = FAULT_KINDS } = this.weather;
+    if (faultKinds.length === 0 || this.random() >= faultRate) return this.handle(req);
+    const kind = faultKinds[Math.floor(this.random() * faultKinds.length)];
+    this.faults.push({ kind, method: req.method, path: req.path });
+    switch (kind) {
+      case '429':
+        return { status: 429, headers: { 'retry-after': '1' }, body: { error: 'rate limited' } };
+      case '500':
+        return { status: 500, body: { error: 'internal error' } };
+      case '503':
+        return { status: 503, body: { error: 'unavailable' } };
+      case 'answer-lost':
+        return { ...this.handle(req), dropAnswer: true };
+    }
+  }
+
+  private handle(req: StubRequest): StubResponse {
     const url = new URL(req.path, 'http://x');
     const body = req.body ? JSON.parse(req.body) : {};
     let m: RegExpExecArray | null;
@@ -70,6 +118,10 @@ export class FakeVendor {
     if ((m = /^\/monitor\/problems\/([^/]+)\/notes$/.exec(url.pathname)) && req.method === 'POST') {
       this.notes.push({ problemId: m[1], text: body.text });
       return { status: 200, body: { ok: true } };
+    }
+    if ((m = /^\/monitor\/problems\/([^/]+)\/notes$/.exec(url.pathname)) && req.method === 'GET') {
+      const id = m[1];
+      return { status: 200, body: this.notes.filter((n) => n.problemId === id).map((n) => n.text) };
     }
     if (url.pathname === '/psa/tickets' && req.method === 'GET') {
       const key = url.searchParams.get('key');
@@ -108,6 +160,11 @@ export class FakeVendor {
       else {
         // close/reopen without a note: the connector found its note there already (a retry).
         if (typeof body.note === 'string') t.notes.push(body.note);
+        if (m[2] === 'close')
+          this.closes.push({
+            ticketId: t.id,
+            note: typeof body.note === 'string' ? body.note : null,
+          });
         t.status = m[2] === 'reopen' ? 'open' : 'closed';
         t.closedBy = m[2] === 'reopen' ? undefined : 'switchboard';
       }
