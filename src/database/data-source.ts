@@ -21,7 +21,8 @@ export function createDataSource(url: string, poolSize: number, timeoutMs?: numb
     synchronize: false,
     extra: {
       max: poolSize,
-      connectionTimeoutMillis: 10_000,
+      // A new connection into a database that drops packets waits no longer than a statement.
+      connectionTimeoutMillis: Math.min(10_000, timeoutMs ?? 10_000),
       ...(timeoutMs
         ? { statement_timeout: timeoutMs, query_timeout: timeoutMs + 2_000, Client: DroppingClient }
         : {}),
