@@ -27,7 +27,14 @@ function https(
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { method: options.method ?? 'GET', headers: options.headers, ca },
+      {
+        method: options.method ?? 'GET',
+        headers: options.headers,
+        ca,
+        // Its own connection: a global agent another spec in this worker changed stays out of it.
+        agent: false,
+        timeout: 5_000,
+      },
       (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));
@@ -35,6 +42,7 @@ function https(
       },
     );
     req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('no answer within 5 s')));
     req.end(options.body);
   });
 }
@@ -84,7 +92,7 @@ describe('TLS in front with the shipped nginx configuration', () => {
     service = await startService({
       ...database.env,
       SWITCHBOARD_BOOTSTRAP_TOKEN: ADMIN,
-      SWITCHBOARD_PUBLIC_URL: `https://localhost:${httpsPort}`,
+      SWITCHBOARD_PUBLIC_URL: `https://127.0.0.1:${httpsPort}`,
     });
     const servicePort = new URL(service.url).port;
 
@@ -141,17 +149,35 @@ describe('TLS in front with the shipped nginx configuration', () => {
     });
     nginx.stdout?.on('data', (d: Buffer) => (nginxOutput += d.toString()));
     nginx.stderr?.on('data', (d: Buffer) => (nginxOutput += d.toString()));
-    await eventually(
-      async () => {
-        if (nginx.exitCode !== null) throw new Error(`nginx exited: ${nginxOutput}`);
-        return https(`https://localhost:${httpsPort}/health`, ca).then(
-          (r) => r.status === 200,
-          () => false,
-        );
-      },
-      15_000,
-      100,
-    );
+    // Up when /health answers through it; on a timeout, say what nginx and the client saw.
+    let last = 'no attempt';
+    try {
+      await eventually(
+        async () => {
+          if (nginx.exitCode !== null) throw new Error(`nginx exited: ${nginxOutput}`);
+          return https(`https://127.0.0.1:${httpsPort}/health`, ca).then(
+            (r) => {
+              last = `HTTP ${r.status} ${r.body.slice(0, 200)}`;
+              return r.status === 200;
+            },
+            (err: Error) => {
+              last = err.message;
+              return false;
+            },
+          );
+        },
+        30_000,
+        100,
+      );
+    } catch (err) {
+      let log = '';
+      try {
+        log = readFileSync(join(dir, 'error.log'), 'utf8').slice(-2000);
+      } catch {
+        log = '(no error.log)';
+      }
+      throw new Error(`${(err as Error).message}; last: ${last}; nginx: ${nginxOutput} ${log}`);
+    }
   });
   afterAll(async () => {
     nginx?.kill('SIGTERM');
@@ -161,7 +187,7 @@ describe('TLS in front with the shipped nginx configuration', () => {
   });
 
   it('takes a webhook over HTTPS at the public URL the API hands out', async () => {
-    const created = await https(`https://localhost:${httpsPort}/api/v1/connectors`, ca, {
+    const created = await https(`https://127.0.0.1:${httpsPort}/api/v1/connectors`, ca, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ kind: 'generic', name: 'behind nginx' }),
@@ -171,7 +197,7 @@ describe('TLS in front with the shipped nginx configuration', () => {
       id: string;
       webhook: { url: string; secret: string };
     };
-    expect(instance.webhook.url).toBe(`https://localhost:${httpsPort}/webhooks/${instance.id}`);
+    expect(instance.webhook.url).toBe(`https://127.0.0.1:${httpsPort}/webhooks/${instance.id}`);
 
     const sent = await https(`${instance.webhook.url}?probe=query-secret-123`, ca, {
       method: 'POST',
@@ -205,7 +231,7 @@ describe('TLS in front with the shipped nginx configuration', () => {
 
   it('refuses bodies over the 1 MB webhook limit at the edge and redirects plain HTTP', async () => {
     const big = await https(
-      `https://localhost:${httpsPort}/webhooks/00000000-0000-0000-0000-000000000000`,
+      `https://127.0.0.1:${httpsPort}/webhooks/00000000-0000-0000-0000-000000000000`,
       ca,
       {
         method: 'POST',
