@@ -9,7 +9,7 @@ export class CapabilityCheckDto {
 @ApiExtraModels(CapabilityCheckDto)
 export class ConnectorCheckDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ example: 'zabbix' }) kind!: string;
+  @ApiProperty({ example: 'generic' }) kind!: string;
   @ApiProperty({
     type: 'object',
     additionalProperties: { $ref: getSchemaPath(CapabilityCheckDto) },

@@ -3,8 +3,8 @@ import { CAPABILITIES } from '../../../connectors/contract/capabilities';
 
 /** A connector kind Switchboard knows: what it can do and which settings it takes. */
 export class ConnectorKindDto {
-  @ApiProperty({ example: 'zabbix' }) kind!: string;
-  @ApiProperty({ example: 'Zabbix' }) displayName!: string;
+  @ApiProperty({ example: 'generic' }) kind!: string;
+  @ApiProperty({ example: 'Generic events' }) displayName!: string;
   @ApiProperty({ enum: CAPABILITIES, isArray: true }) capabilities!: string[];
   @ApiProperty({ type: [String], description: 'Settings that are stored encrypted, write-only' })
   secretFields!: string[];
@@ -12,7 +12,7 @@ export class ConnectorKindDto {
     type: 'object',
     additionalProperties: { type: 'string' },
     description: 'Each setting with its description',
-    example: { url: 'The Zabbix frontend URL' },
+    example: { baseUrl: 'Where the tool answers' },
   })
   fields!: Record<string, string>;
   @ApiProperty({ type: Number, nullable: true, description: 'null: the kind pulls nothing' })

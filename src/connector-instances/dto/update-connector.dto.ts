@@ -45,7 +45,7 @@ export class UpdateConnectorDto {
     maximum: 10_000_000,
     example: 5000,
     description:
-      "Our budget of calls to this tool per rolling hour, shared by every replica (e.g. a share of Autotask's 10,000 per hour per database). Calls over it wait, nothing is dropped. null: no budget",
+      'Our budget of calls to this tool per rolling hour, shared by every replica (a share of a vendor limit that other integrations also use). Calls over it wait, nothing is dropped. null: no budget',
   })
   @IsOptional()
   @ValidateIf((_o, v) => v !== null)

@@ -21,10 +21,10 @@ export class VerificationScheduler {
   ): Promise<boolean> {
     const reporting = await this.routing.forDevice(m, device.id, 'services');
     if (reporting.length === 0) return false;
-    // A monitoring tool may declare `services` too (SolarWinds: its SAM service monitors, named
-    // as Orion names them, green until their next poll), and forDevice lists the most recently
-    // seen tool first. The post-patch check is the RMM's: prefer a tool that also reports the
-    // device's patches, whatever order the tools were last seen in.
+    // A monitoring tool may declare `services` too (its service monitors, named its own way and
+    // green until their next poll), and forDevice lists the most recently seen tool first. The
+    // post-patch check is the RMM's: prefer a tool that also reports the device's patches,
+    // whatever order the tools were last seen in.
     const patching = new Set(
       (await this.routing.forDevice(m, device.id, 'patches')).map((r) => r.instance.id),
     );
