@@ -1,5 +1,5 @@
 import { ConnectorError } from '../../connectors/contract/connector-error';
-import { classifyDeliveryError } from './outbox-dispatcher';
+import { classifyDeliveryError } from './command-delivery';
 
 describe(classifyDeliveryError.name, () => {
   it('keeps a connector verdict as it is', () => {
