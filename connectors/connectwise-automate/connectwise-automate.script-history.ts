@@ -1,5 +1,9 @@
 import type { PatchRemovalReport, RollbackResult } from '../contract/connector';
-import { findPatchRemovalReport } from '../shared/patch-removal-report';
+import {
+  findPatchRemovalReport,
+  resultFromRemovalReport,
+  tailOutput,
+} from '../shared/patch-removal-report';
 import { AutomateRecord } from './connectwise-automate.validate';
 
 /**
@@ -10,7 +14,6 @@ import { AutomateRecord } from './connectwise-automate.validate';
  * DiagnosticMessage (spec; the only text a run exposes through the API).
  */
 
-const MAX_OUTPUT = 2000;
 const UNREADABLE =
   'its report is not in the history row (log %shellresult% in the Automate script, see the README)';
 
@@ -54,55 +57,12 @@ export function findRun(rows: HistoryRow[], after: number, kb: string): HistoryR
   return candidates.find((r) => r.report) ?? candidates[0];
 }
 
-function tail(text: string): string {
-  return text.length <= MAX_OUTPUT ? text : `…${text.slice(-(MAX_OUTPUT - 1))}`;
-}
-
-function rebootClause(report: PatchRemovalReport): string {
-  if (report.rebooting) return '; the computer is rebooting to finish the removal';
-  if (report.rebootRequired) return '; a reboot is needed to finish the removal';
-  return '';
-}
-
-/** The script's own report is the best evidence and wins over Automate's State. */
-function fromReport(report: PatchRemovalReport, text: string): RollbackResult {
-  const base = { exitCode: report.exitCode, output: tail(text), report };
-  const exit = ` (exit ${report.exitCode})`;
-  const because = report.message ? `: ${report.message}` : '';
-  switch (report.outcome) {
-    case 'removed':
-      return {
-        ...base,
-        state: 'succeeded',
-        detail: `Remove-Patch removed ${report.kb}${exit}${rebootClause(report)}`,
-      };
-    case 'not-installed':
-      return {
-        ...base,
-        state: 'succeeded',
-        detail: `${report.kb} was already gone: Remove-Patch found no installed package carrying it${exit}`,
-      };
-    case 'refused':
-      return {
-        ...base,
-        state: 'failed',
-        detail: `Remove-Patch refused to remove ${report.kb}${exit}${because}`,
-      };
-    case 'failed':
-      return {
-        ...base,
-        state: 'failed',
-        detail: `Remove-Patch failed to remove ${report.kb}${exit}${because}`,
-      };
-  }
-}
-
 /** Where the run stands; undefined when Automate has no history row for it yet. */
 export function judgeRun(run: HistoryRow | undefined): RollbackResult | undefined {
   if (!run) return undefined;
-  if (run.report) return fromReport(run.report, run.message ?? '');
+  if (run.report) return resultFromRemovalReport(run.report, run.message ?? '', 'computer');
   if (run.status !== 'Completed') return { state: 'running', detail: 'running on the computer' };
-  const output = run.message ? { output: tail(run.message) } : {};
+  const output = run.message ? { output: tailOutput(run.message) } : {};
   // Information is what a script that ends without an error step may report (UNCONFIRMED).
   if (run.state === 'Success' || run.state === 'Information')
     return {
@@ -113,6 +73,6 @@ export function judgeRun(run: HistoryRow | undefined): RollbackResult | undefine
   return {
     ...output,
     state: 'failed',
-    detail: `script finished with ${run.state ?? 'no state'}${run.message ? `: ${tail(run.message).slice(0, 200)}` : ''}`,
+    detail: `script finished with ${run.state ?? 'no state'}${run.message ? `: ${tailOutput(run.message).slice(0, 200)}` : ''}`,
   };
 }

@@ -1,5 +1,5 @@
 import type { PatchRemovalReport, RollbackResult } from '../contract/connector';
-import { findPatchRemovalReport } from '../shared/patch-removal-report';
+import { findPatchRemovalReport, resultFromRemovalReport } from '../shared/patch-removal-report';
 import { VendorRecord } from './ninjaone.validate';
 
 /**
@@ -27,8 +27,6 @@ const RESULTS = new Set(['SUCCESS', 'FAILURE', 'UNSUPPORTED', 'UNCOMPLETED']);
 
 /** Remove-Patch.ps1 exits 3010 when it removed the KB and a reboot finishes the job. */
 const REMOVED_REBOOT_PENDING = 3010;
-
-const MAX_OUTPUT = 2000;
 
 const UNREADABLE = 'its output is not readable through the NinjaOne API';
 
@@ -135,52 +133,6 @@ function exitText(exitCode: number | undefined): string {
   return exitCode === undefined ? '' : ` (exit ${exitCode})`;
 }
 
-function tail(text: string): string {
-  return text.length <= MAX_OUTPUT ? text : `…${text.slice(-(MAX_OUTPUT - 1))}`;
-}
-
-function rebootClause(report: PatchRemovalReport): string {
-  if (report.rebooting) return '; the device is rebooting to finish the removal';
-  if (report.rebootRequired) return '; a reboot is needed to finish the removal';
-  return '';
-}
-
-/**
- * The script's own report is the best evidence and wins over activityResult: NinjaOne may count
- * exit 3010 (removed, reboot pending) as a failure.
- */
-function fromReport(report: PatchRemovalReport, text: string): RollbackResult {
-  const base = { exitCode: report.exitCode, output: tail(text), report };
-  const exit = exitText(report.exitCode);
-  const because = report.message ? `: ${report.message}` : '';
-  switch (report.outcome) {
-    case 'removed':
-      return {
-        ...base,
-        state: 'succeeded',
-        detail: `Remove-Patch removed ${report.kb}${exit}${rebootClause(report)}`,
-      };
-    case 'not-installed':
-      return {
-        ...base,
-        state: 'succeeded',
-        detail: `${report.kb} was already gone: Remove-Patch found no installed package carrying it${exit}`,
-      };
-    case 'refused':
-      return {
-        ...base,
-        state: 'failed',
-        detail: `Remove-Patch refused to remove ${report.kb}${exit}${because}`,
-      };
-    case 'failed':
-      return {
-        ...base,
-        state: 'failed',
-        detail: `Remove-Patch failed to remove ${report.kb}${exit}${because}`,
-      };
-  }
-}
-
 /** No report: NinjaOne's verdict alone, which cannot confirm the removal. */
 function fromActivity(finished: RunActivity): RollbackResult {
   const exitCode = finished.exitCode;
@@ -214,7 +166,8 @@ export function judgeRun(run: RunActivity[]): RollbackResult | undefined {
   if (run.length === 0) return undefined;
   const newestFirst = [...run].sort((a, b) => b.id - a.id);
   const reported = newestFirst.find((a) => a.report);
-  if (reported?.report) return fromReport(reported.report.value, reported.report.text);
+  if (reported?.report)
+    return resultFromRemovalReport(reported.report.value, reported.report.text, 'device');
   const finished = newestFirst.find(isFinished);
   if (finished) return fromActivity(finished);
   const latest = newestFirst[0];

@@ -1,4 +1,4 @@
-import type { PatchRemovalReport } from '../contract/connector';
+import type { PatchRemovalReport, RollbackResult } from '../contract/connector';
 
 const OUTCOMES: readonly PatchRemovalReport['outcome'][] = [
   'removed',
@@ -53,4 +53,57 @@ export function findPatchRemovalReport(output: string): PatchRemovalReport | und
     };
   }
   return found;
+}
+
+/** Script output kept with a rollback's result: its last characters, where the verdict is. */
+export const MAX_REMOVAL_OUTPUT = 2000;
+
+export function tailOutput(text: string): string {
+  return text.length <= MAX_REMOVAL_OUTPUT ? text : `…${text.slice(-(MAX_REMOVAL_OUTPUT - 1))}`;
+}
+
+/**
+ * The script's own report is the best evidence of a removal and wins over the RMM's run state,
+ * which reads exit 3010 (removed, reboot pending) as a failure. `machine` is how the RMM calls
+ * the endpoint (device, computer), for the reboot clause.
+ */
+export function resultFromRemovalReport(
+  report: PatchRemovalReport,
+  text: string,
+  machine: string,
+): RollbackResult {
+  const base = { exitCode: report.exitCode, output: tailOutput(text), report };
+  const exit = ` (exit ${report.exitCode})`;
+  const because = report.message ? `: ${report.message}` : '';
+  const reboot = report.rebooting
+    ? `; the ${machine} is rebooting to finish the removal`
+    : report.rebootRequired
+      ? '; a reboot is needed to finish the removal'
+      : '';
+  switch (report.outcome) {
+    case 'removed':
+      return {
+        ...base,
+        state: 'succeeded',
+        detail: `Remove-Patch removed ${report.kb}${exit}${reboot}`,
+      };
+    case 'not-installed':
+      return {
+        ...base,
+        state: 'succeeded',
+        detail: `${report.kb} was already gone: Remove-Patch found no installed package carrying it${exit}`,
+      };
+    case 'refused':
+      return {
+        ...base,
+        state: 'failed',
+        detail: `Remove-Patch refused to remove ${report.kb}${exit}${because}`,
+      };
+    case 'failed':
+      return {
+        ...base,
+        state: 'failed',
+        detail: `Remove-Patch failed to remove ${report.kb}${exit}${because}`,
+      };
+  }
 }
