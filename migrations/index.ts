@@ -8,6 +8,7 @@ import { ClientLinkMatching1764600000000 } from './1764600000000-ClientLinkMatch
 import { Rollbacks1764700000000 } from './1764700000000-Rollbacks';
 import { Compliance1764800000000 } from './1764800000000-Compliance';
 import { VendorGuards1764900000000 } from './1764900000000-VendorGuards';
+import { UnmatchedAlerts1765000000000 } from './1765000000000-UnmatchedAlerts';
 
 /** Every migration, in order. Never edit one after release: add a new one. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Rollbacks1764700000000,
   Compliance1764800000000,
   VendorGuards1764900000000,
+  UnmatchedAlerts1765000000000,
 ];

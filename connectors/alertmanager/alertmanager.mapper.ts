@@ -9,7 +9,7 @@ import {
   type AlertTarget,
 } from './alertmanager.labels';
 import type { AlertmanagerSettings } from './alertmanager.settings';
-import type { AlertmanagerAlertRecord } from './alertmanager.types';
+import type { AlertmanagerAlertRecord, AlertmanagerLabels } from './alertmanager.types';
 import { parseTime } from './alertmanager.validate';
 
 const KINDS: Record<AlertTarget['target'], [HealthKind, HealthKind]> = {
@@ -32,6 +32,15 @@ function resolvedAt(record: AlertmanagerAlertRecord, startsAt: Date): Date | und
   return at < startsAt ? startsAt : at;
 }
 
+/** What an admin needs to map the alert: the labels looked for, and the labels it has. */
+function noDeviceReason(labels: AlertmanagerLabels, deviceLabels: readonly string[]): string {
+  const has = Object.keys(labels).sort().join(', ') || 'none';
+  return (
+    `carries none of the device labels ${deviceLabels.join(', ')} (its labels: ${has}); ` +
+    'add one of its labels to deviceLabels, or the label to the alert rule'
+  );
+}
+
 /** One alert record → one health event (firing → down/failed, resolved → up/ok). */
 export function toHealthEvent(
   record: AlertmanagerAlertRecord,
@@ -40,14 +49,6 @@ export function toHealthEvent(
   const { labels } = record;
   const name = labels.alertname ?? 'alert';
   const device = deviceLabelOf(labels, settings.deviceLabels);
-  if (!device) {
-    // The core needs one identifier to keep a health event (src/inventory/device-matcher.ts);
-    // failing here keeps the record in the inbox with this reason, to be retried once mapped.
-    throw ConnectorError.invalid(
-      `alertmanager: alert ${name} (${record.fingerprint}) carries none of the device labels ` +
-        `${settings.deviceLabels.join(', ')}; add its label to deviceLabels, then retry the inbox record`,
-    );
-  }
   const startsAt = parseTime(record.startsAt)!;
   const firing = record.status === 'firing';
   const occurredAt = firing ? startsAt : resolvedAt(record, startsAt);
@@ -63,7 +64,9 @@ export function toHealthEvent(
     sourceId: `${record.fingerprint}@${startsAt.toISOString()}`,
     occurredAt,
     ...(client ? { client } : {}),
-    device: toDeviceRef(device),
+    // No device label: an empty device, which the core keeps as an unmatched alert.
+    device: device ? toDeviceRef(device) : {},
+    ...(device ? {} : { unmatchedReason: noDeviceReason(labels, settings.deviceLabels) }),
     kind: KINDS[target.target][firing ? 0 : 1],
     ...(target.target === 'device' ? {} : { subject: target.subject }),
     ...(firing ? { severity: severityOf(labels, settings) } : {}),

@@ -409,17 +409,20 @@ describe('alertmanager normalize', () => {
     expect(health(records(warning)[0])[0].client).toBeUndefined();
   });
 
-  it('keeps an alert with no device label in the inbox as failed, saying which labels to map', () => {
+  it('gives an alert with no device label an empty device and the reason, for the core to keep', () => {
     const alert = message('firing', { labels: { alertname: 'Watchdog', severity: 'none' } });
-    const [record] = records(alert);
-    expect(() => health(record)).toThrow(ConnectorError);
-    try {
-      health(record);
-    } catch (err) {
-      expect((err as ConnectorError).retryable).toBe(false);
-      expect((err as Error).message).toContain('Watchdog');
-      expect((err as Error).message).toContain('instance, host, hostname, nodename, node');
-    }
+    const [event] = health(records(alert)[0]);
+    expect(event).toMatchObject({
+      type: 'health',
+      device: {},
+      kind: 'check.failed',
+      subject: 'Watchdog',
+      problemId: alert.alerts[0].fingerprint,
+    });
+    expect(event.unmatchedReason).toContain('instance, host, hostname, nodename, node');
+    expect(event.unmatchedReason).toContain('its labels: alertname, severity');
+    const matched = health(records(message('firing'))[0])[0];
+    expect(matched.unmatchedReason).toBeUndefined();
   });
 
   it('refuses records it did not write', () => {

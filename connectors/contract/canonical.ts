@@ -127,6 +127,11 @@ export interface HealthSeen extends EventBase {
   /** The check that said it (a check script's name), when it is not the tool itself. */
   check?: string;
   message?: string;
+  /**
+   * Set when the tool's record names no device (an empty `device`): why, in words an admin can
+   * act on (which labels were looked for). The alert is kept as unmatched, never correlated.
+   */
+  unmatchedReason?: string;
 }
 
 export interface TicketSeen extends EventBase {

@@ -1,3 +1,4 @@
+import { CONNECTOR_DEFINITIONS } from '../../connectors/registry';
 import { join } from 'node:path';
 import { inline, parseBlocks } from './connector-markdown';
 import { ConnectorSetupSteps, setupSections } from './connector-setup';
@@ -134,6 +135,16 @@ describe('README markdown → blocks', () => {
     expect(titles('connectwise-manage')).toEqual(['Callbacks (webhooks)']);
     for (const kind of ['email', 'pagerduty', 'slack', 'teams'])
       expect(titles(kind)[0]).toMatch(/^Set up /);
+    expect(titles('connectwise-automate')).toEqual([
+      'Authentication',
+      'Setup (once per Automate server)',
+    ]);
+    expect(titles('solarwinds')).toEqual(['Orion admin setup']);
+    expect(titles('request-tracker')).toEqual(['Setup in RT (what the RT administrator does)']);
+    expect(titles('alertmanager')).toEqual(['Setup: what the admin adds to alertmanager.yml']);
+    // Every kind but the generic one (it has no vendor side) shows its admin its steps.
+    for (const { kind } of CONNECTOR_DEFINITIONS)
+      if (kind !== 'generic') expect([kind, titles(kind).length > 0]).toEqual([kind, true]);
     expect(steps.for('generic')).toEqual({ source: 'connectors/generic/README.md', sections: [] });
     expect(steps.for('../etc').sections).toEqual([]);
   });

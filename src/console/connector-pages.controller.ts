@@ -25,6 +25,7 @@ import {
   settingRows,
   type FieldDisplay,
 } from './connector-form-view';
+import { listUnmatchedAlerts } from '../inventory/unmatched-alerts';
 import { activityOf, INBOX_WINDOW_ROWS, readActivity } from './connector-health';
 import { ConnectorSetupSteps } from './connector-setup';
 import { checkView, healthOf, type CheckView, type InstanceView } from './connector-status';
@@ -52,6 +53,9 @@ interface DetailExtras {
 }
 
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/** The open alerts on no device a connector page lists; the API has them all. */
+const OPEN_UNMATCHED = { state: 'open', limit: 10, offset: 0 } as const;
 
 /** Connector instances: health, webhook URL, setup steps, test connection, create and edit. */
 @ApiExcludeController()
@@ -360,6 +364,7 @@ export class ConnectorPagesController {
       const activity = await readActivity(this.ds);
       const pulls = this.instances.pulls(view.kind);
       const health = healthOf(view, pulls, activityOf(activity, id));
+      const unmatched = await listUnmatchedAlerts(this.ds, { ...OPEN_UNMATCHED, instanceId: id });
       const fields = this.fields(view.kind);
       const settings = view.settings as Record<string, unknown>;
       const data = {
@@ -367,6 +372,7 @@ export class ConnectorPagesController {
         i: view,
         kindName: this.kindName(view.kind),
         health,
+        unmatched,
         truncated: activity.truncated,
         windowRows: INBOX_WINDOW_ROWS.toLocaleString('en-US'),
         capabilities: view.capabilities,

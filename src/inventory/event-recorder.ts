@@ -3,12 +3,14 @@ import type { CanonicalEvent } from '../../connectors/contract/canonical';
 import { ConnectorError } from '../../connectors/contract/connector-error';
 import { EARLIEST_DATE, LATEST_DATE } from '../common/date-range';
 import { resolveClient } from './client-resolver';
+import { deviceKeys, externalKey } from './device-keys';
 import { resolveDevice } from './device-matcher';
 import { noteBoot, noteDeviceSeen } from './device-state';
 import { notePatchState } from './device-patches';
 import { HealthEvent } from './entities/health-event.entity';
 import { PatchEvent } from './entities/patch-event.entity';
 import type { RecordedEvent } from './recorded-event';
+import { recordUnmatchedAlert } from './unmatched-alerts';
 
 /** A vendor's broken clock fails its record (kept in the inbox with this reason), not a query. */
 function assertStorableDate(at: Date): void {
@@ -44,6 +46,11 @@ export async function recordEvents(
         clientId: clientId ?? device?.clientId ?? null,
         ticket: e,
       });
+      continue;
+    }
+    if (e.type === 'health' && externalKey(e.device, deviceKeys(e.device)) === null) {
+      // An alert on no device is kept for a person to map, never correlated nor dropped.
+      await recordUnmatchedAlert(m, instanceId, inboxId, e, clientId);
       continue;
     }
     const device = await resolveDevice(m, instanceId, e.device, {

@@ -5,11 +5,12 @@ import { ClientLinksService } from './client-links.service';
 import { DevicesController } from './devices.controller';
 import { DevicesService } from './devices.service';
 import { InventoryRecorder } from './inventory-recorder.service';
+import { UnmatchedAlertsController } from './unmatched-alerts.controller';
 
 /** Clients, devices and their facts; the recorder is how canonical events get in. */
 @Module({
   imports: [AuditModule],
-  controllers: [DevicesController, ClientLinksController],
+  controllers: [DevicesController, ClientLinksController, UnmatchedAlertsController],
   providers: [DevicesService, ClientLinksService, InventoryRecorder],
   exports: [InventoryRecorder, DevicesService, ClientLinksService],
 })

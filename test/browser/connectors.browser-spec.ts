@@ -476,4 +476,64 @@ describe('connector console pages in a real browser', () => {
     expect(await page.getByLabel('Ignore groups').inputValue()).toContain('Templates/*');
     await screenshot(page, 'connector-new-zabbix-phone');
   });
+  it('lists the alerts that named no device, with the labels to map, at desktop and phone width', async () => {
+    const am = await t.api<ConnectorJson>('POST', '/api/v1/connectors', {
+      kind: 'alertmanager',
+      name: 'Prometheus',
+      settings: { url: 'http://127.0.0.1:9' },
+      pollIntervalSeconds: 3600,
+    });
+    expect(am.status).toBe(201);
+    const labels = {
+      alertname: 'KubernetesClusterQuorumLost',
+      cluster: 'prod-eu-west-1',
+      namespace: 'kube-system',
+      severity: 'critical',
+    };
+    const sent = await t.post(
+      `/webhooks/${am.body.id}`,
+      JSON.stringify({
+        version: '4',
+        groupKey: '{}:{alertname="KubernetesClusterQuorumLost"}',
+        truncatedAlerts: 0,
+        status: 'firing',
+        receiver: 'switchboard',
+        groupLabels: { alertname: labels.alertname },
+        commonLabels: labels,
+        commonAnnotations: {},
+        externalURL: 'http://alertmanager.example.test:9093',
+        alerts: [
+          {
+            status: 'firing',
+            labels,
+            annotations: { summary: 'etcd has lost quorum on prod-eu-west-1' },
+            startsAt: new Date().toISOString(),
+            endsAt: '0001-01-01T00:00:00Z',
+            generatorURL: 'http://prometheus.example.test:9090/graph',
+            fingerprint: '5e0c1a2b3c4d5e6f',
+          },
+        ],
+      }),
+      { authorization: `Bearer ${am.body.webhook!.secret!}` },
+    );
+    expect(sent.status).toBe(202);
+    const page = await signedIn('admin', `/console/connectors/${am.body.id}`);
+    const table = page.locator('table[aria-labelledby="unmatched-h"]');
+    await table.waitFor({ timeout: 10_000 }).catch(async () => {
+      // Normalization runs after the 202: the next refresh shows it.
+      await page.reload();
+      await table.waitFor({ timeout: 10_000 });
+    });
+    expect(await page.locator('#unmatched-h').innerText()).toContain('1 open');
+    expect(await table.innerText()).toContain('KubernetesClusterQuorumLost');
+    expect(await table.innerText()).toContain(
+      'its labels: alertname, cluster, namespace, severity',
+    );
+    await screenshot(page, 'connector-unmatched-alerts');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await table.waitFor();
+    await expectNoSidewaysScroll(page);
+    await screenshot(page, 'connector-unmatched-alerts-phone');
+  });
 });

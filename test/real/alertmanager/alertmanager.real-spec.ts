@@ -193,6 +193,42 @@ describe('Switchboard with a real Alertmanager 0.25: webhook, poll and silences'
     });
   });
 
+  it('keeps an alert that names no device as unmatched, and its resolve closes it', async () => {
+    const name = `${run}Watchdog`;
+    const alert: PostableAlert = {
+      labels: { alertname: name, job: 'prometheus', severity: 'none' },
+      annotations: { summary: 'the alerting pipeline is alive' },
+      startsAt: now(),
+    };
+    type Listed = {
+      items: { subject: string; reason: string; resolvedAt: string | null; kind: string }[];
+    };
+    const listed = async (state: string) =>
+      (
+        await t.api<Listed>(
+          'GET',
+          `/api/v1/alerts/unmatched?state=${state}&instanceId=${instanceId}`,
+        )
+      ).body.items.find((a) => a.subject === name);
+    await step('the firing reaches Switchboard and is listed as unmatched', async () => {
+      await api.postAlerts([alert]);
+      const open = await eventually(() => listed('open'), 30_000);
+      expect(open).toMatchObject({ kind: 'check.failed', resolvedAt: null });
+      expect(open.reason).toContain('its labels: alertname, job, severity');
+      const failed = (await t.db.dataSource.query(
+        `SELECT count(*)::int AS n FROM inbox_event WHERE instance_id = $1 AND status = 'failed'`,
+        [instanceId],
+      )) as { n: number }[];
+      expect(failed[0].n).toBe(0);
+    });
+    await step('its resolve closes it', async () => {
+      await api.postAlerts([{ ...alert, endsAt: now() }]);
+      const closed = await eventually(() => listed('resolved'), 30_000);
+      expect(closed.resolvedAt).not.toBeNull();
+      expect(await listed('open')).toBeUndefined();
+    });
+  });
+
   it('catches a firing notification that failed and a resolve a restarted Alertmanager never sends, by the poll', async () => {
     const host = `${run}-sql01`;
     const alert: PostableAlert = {
