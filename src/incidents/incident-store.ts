@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type EntityManager, MoreThanOrEqual, Not } from 'typeorm';
+import { transactionMemo } from '../common/transaction-memo';
 import { DeviceTimeline } from '../inventory/entities/device-timeline.entity';
 import { IncidentTimeline } from './entities/incident-timeline.entity';
 import { Incident } from './entities/incident.entity';
@@ -9,8 +10,12 @@ import type { IncidentDetails } from './incident-details';
 export const newIncidentKey = () => `SB${randomBytes(5).toString('hex').toUpperCase()}`;
 
 export async function lockDevice(m: EntityManager, deviceId: string): Promise<void> {
-  // Decisions about one device are serialized across replicas and batches.
+  // Decisions about one device are serialized across replicas and batches. The lock lasts
+  // until the transaction ends, so a batch takes it once per device.
+  const held = transactionMemo<true>(m, 'device-lock');
+  if (held?.has(deviceId)) return;
   await m.query(`SELECT id FROM device WHERE id = $1 FOR UPDATE`, [deviceId]);
+  held?.set(deviceId, true);
 }
 
 export function openIncidentOf(m: EntityManager, deviceId: string): Promise<Incident | null> {

@@ -1,11 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import {
   afterCommitMark,
   afterCommitRewind,
   committedTransaction,
   setArrival,
 } from '../common/after-commit';
+import { forgetTransactionMemos } from '../common/transaction-memo';
 import { ConnectorError } from '../../connectors/contract/connector-error';
 import { AppConfig } from '../config/app-config';
 import { ConnectorHost } from '../connector-instances/connector-host.service';
@@ -28,6 +29,13 @@ const MAX_ATTEMPTS = 5;
 /** Deadlock, serialization failure, lock not available. */
 const LOCK_CONFLICTS = new Set(['40P01', '40001', '55P03']);
 
+/** The fast pass met a record that fails: the batch is redone with a savepoint per record. */
+class NeedsGuardedPass extends Error {
+  constructor(readonly reason: unknown) {
+    super('a record failed in the fast pass');
+  }
+}
+
 interface ClaimedRow {
   id: string;
   instance_id: string;
@@ -40,8 +48,8 @@ interface ClaimedRow {
 
 /**
  * Normalizes pending inbox records into the canonical model, in inbox order, one replica at a
- * time (an advisory lock; a replica that dies releases it with its connection). Each record has
- * its own savepoint, so one bad record fails alone and is kept with its error.
+ * time (an advisory lock; a replica that dies releases it with its connection). One bad record
+ * fails alone and is kept with its error (the guarded pass gives each record a savepoint).
  */
 @Injectable()
 export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -75,32 +83,86 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
 
   /** Returns true when a full batch was processed (there may be more). */
   async processBatch(): Promise<boolean> {
-    const count = await committedTransaction(this.ds, async (m) => {
-      const [lock] = (await m.query('SELECT pg_try_advisory_xact_lock($1) AS ok', [
-        NORMALIZE_LOCK,
-      ])) as { ok: boolean }[];
-      // Another replica is normalizing: it takes these records in order; this one waits a tick.
-      if (!lock.ok) return 0;
-      const rows: ClaimedRow[] = await m.query(
-        `SELECT id, instance_id, dedupe_key, record_type, payload, attempts, received_at FROM inbox_event
-          WHERE status = 'pending' ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [BATCH],
-      );
-      const instances = new Map<string, ConnectorInstance | null>();
-      for (const row of rows) {
-        if (!instances.has(row.instance_id)) {
-          instances.set(
-            row.instance_id,
-            await m.getRepository(ConnectorInstance).findOne({ where: { id: row.instance_id } }),
-          );
-        }
-        await this.processOne(m, row, instances.get(row.instance_id) ?? null);
-      }
-      return rows.length;
-    });
+    let count: number;
+    try {
+      count = await committedTransaction(this.ds, (m) => this.work(m, 'fast'));
+    } catch (err) {
+      if (!(err instanceof NeedsGuardedPass)) throw err;
+      // A record failed in the fast pass: everything it did is rolled back, and the batch is
+      // done again with a savepoint per record, so the bad one fails alone.
+      count = await committedTransaction(this.ds, (m) => this.work(m, 'guarded'));
+    }
     if (count > 0) this.recorder.committed();
     await this.refreshGauges();
     return count === BATCH;
+  }
+
+  /**
+   * One batch in inbox order. The fast pass (the common case: every record is good) spends no
+   * savepoint per record and marks the batch processed in one statement; the first failure
+   * abandons it for the guarded pass.
+   */
+  private async work(m: EntityManager, pass: 'fast' | 'guarded'): Promise<number> {
+    const [lock] = (await m.query('SELECT pg_try_advisory_xact_lock($1) AS ok', [
+      NORMALIZE_LOCK,
+    ])) as { ok: boolean }[];
+    // Another replica is normalizing: it takes these records in order; this one waits a tick.
+    if (!lock.ok) return 0;
+    const rows: ClaimedRow[] = await m.query(
+      `SELECT id, instance_id, dedupe_key, record_type, payload, attempts, received_at FROM inbox_event
+        WHERE status = 'pending' ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [BATCH],
+    );
+    const instances = await this.instancesOf(m, rows);
+    if (pass === 'guarded') {
+      for (const row of rows) await this.processOne(m, row, instances.get(row.instance_id) ?? null);
+      return rows.length;
+    }
+    for (const row of rows) {
+      try {
+        setArrival(m, new Date(row.received_at));
+        await this.normalize(m, row, instances.get(row.instance_id) ?? null);
+      } catch (err) {
+        throw new NeedsGuardedPass(err);
+      }
+    }
+    if (rows.length > 0)
+      await m.query(
+        `UPDATE inbox_event SET status = 'processed', processed_at = now(), attempts = attempts + 1, error = NULL
+          WHERE id = ANY($1::bigint[])`,
+        [rows.map((r) => r.id)],
+      );
+    return rows.length;
+  }
+
+  /** The batch's connector instances, in one query; a deleted one is null. */
+  private async instancesOf(
+    m: EntityManager,
+    rows: ClaimedRow[],
+  ): Promise<Map<string, ConnectorInstance | null>> {
+    const ids = [...new Set(rows.map((r) => r.instance_id))];
+    const found = ids.length
+      ? await m.getRepository(ConnectorInstance).findBy({ id: In(ids) })
+      : [];
+    const byId = new Map<string, ConnectorInstance | null>(ids.map((id) => [id, null]));
+    for (const instance of found) byId.set(instance.id, instance);
+    return byId;
+  }
+
+  /** Record → canonical events → inventory and correlation, inside the caller's transaction. */
+  private async normalize(
+    m: EntityManager,
+    row: ClaimedRow,
+    instance: ConnectorInstance | null,
+  ): Promise<void> {
+    if (!instance) throw ConnectorError.invalid('its connector instance no longer exists');
+    const { connector } = this.host.live(instance);
+    const events = connector.normalize({
+      type: row.record_type,
+      dedupeKey: row.dedupe_key,
+      payload: row.payload,
+    });
+    await this.recorder.record(m, instance.id, row.id, events);
   }
 
   private async processOne(
@@ -112,14 +174,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
     const mark = afterCommitMark(m);
     setArrival(m, new Date(row.received_at));
     try {
-      if (!instance) throw ConnectorError.invalid('its connector instance no longer exists');
-      const { connector } = this.host.live(instance);
-      const events = connector.normalize({
-        type: row.record_type,
-        dedupeKey: row.dedupe_key,
-        payload: row.payload,
-      });
-      await this.recorder.record(m, instance.id, row.id, events);
+      await this.normalize(m, row, instance);
       await m.query(
         `UPDATE inbox_event SET status = 'processed', processed_at = now(), attempts = attempts + 1, error = NULL WHERE id = $1`,
         [row.id],
@@ -128,6 +183,8 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
     } catch (err) {
       await m.query('ROLLBACK TO SAVEPOINT inbox_record');
       afterCommitRewind(m, mark);
+      // Rows and locks of the record are undone: what the batch remembered of them is too.
+      forgetTransactionMemos(m);
       // Losing a lock race to another replica says nothing about the record: it stays pending,
       // its attempts untouched, and the next batch takes it again. It is never parked.
       if (LOCK_CONFLICTS.has(sqlState(err) ?? '')) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { ClientRef } from '../../connectors/contract/canonical';
+import { transactionMemo } from '../common/transaction-memo';
 import { clientMatchKey, clientNameKey } from './client-names';
 import { Client } from './entities/client.entity';
 import { ClientLink, type ClientMatchedBy } from './entities/client-link.entity';
@@ -21,12 +22,37 @@ export async function resolveClient(
 ): Promise<Client | null> {
   const name = ref?.name?.trim() ?? '';
   if (!ref || (!ref.externalId && !name)) return null;
-  const clients = m.getRepository(Client);
-  const links = m.getRepository(ClientLink);
   const matchKey = name ? clientMatchKey(name) : '';
   const externalId = ref.externalId ?? `name:${matchKey || clientNameKey(name)}`;
-  const link = await links.findOne({ where: { instanceId, externalId } });
-  if (link) return clients.findOneOrFail({ where: { id: link.clientId } });
+  // A batch names the same few clients again and again: asked once per transaction.
+  const known = transactionMemo<Client>(m, 'client');
+  const memoKey = `${instanceId} ${externalId}`;
+  const remembered = known?.get(memoKey);
+  if (remembered) return remembered;
+  const client = await findOrLinkClient(m, instanceId, externalId, name, matchKey);
+  if (client) known?.set(memoKey, client);
+  return client;
+}
+
+async function findOrLinkClient(
+  m: EntityManager,
+  instanceId: string,
+  externalId: string,
+  name: string,
+  matchKey: string,
+): Promise<Client | null> {
+  const clients = m.getRepository(Client);
+  const links = m.getRepository(ClientLink);
+  // The tool's record, linked before: its client in one round trip.
+  const linked = await clients
+    .createQueryBuilder('c')
+    .innerJoin(ClientLink, 'l', 'l.client_id = c.id')
+    .where('l.instance_id = :instanceId AND l.external_id = :externalId', {
+      instanceId,
+      externalId,
+    })
+    .getOne();
+  if (linked) return linked;
   if (!name) return null;
 
   const nameKey = clientNameKey(name);

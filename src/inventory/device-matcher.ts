@@ -36,17 +36,51 @@ export async function resolveDevice(
   instanceId: string,
   ref: DeviceRef,
   hints: DeviceHints,
+  recent?: RecentDevices,
 ): Promise<Device> {
   const keys = deviceKeys(ref);
   const key = externalKey(ref, keys);
   if (!key)
     throw ConnectorError.invalid('device: no identifier (id, hostname, fqdn, ip or serial)');
+  const seen = recent?.get(recentKey(instanceId, ref));
+  if (seen) return remember(recent, instanceId, ref, await refresh(m, seen, keys, hints));
+  return remember(recent, instanceId, ref, await matchDevice(m, instanceId, ref, keys, key, hints));
+}
+
+/**
+ * The devices one record's events already resolved, by the exact reference: a record often
+ * says the device's facts and then its news about the same device. Whoever changes a device
+ * row some other way (its online state, its boot) clears it.
+ */
+export type RecentDevices = Map<string, Device>;
+
+const recentKey = (instanceId: string, ref: DeviceRef) => `${instanceId} ${JSON.stringify(ref)}`;
+
+function remember(
+  recent: RecentDevices | undefined,
+  instanceId: string,
+  ref: DeviceRef,
+  device: Device,
+): Device {
+  recent?.set(recentKey(instanceId, ref), device);
+  return device;
+}
+
+async function matchDevice(
+  m: EntityManager,
+  instanceId: string,
+  ref: DeviceRef,
+  keys: DeviceKeys,
+  key: string,
+  hints: DeviceHints,
+): Promise<Device> {
   const now = new Date();
   const links = m.getRepository(DeviceLink);
   const devices = m.getRepository(Device);
 
-  const link = await links.findOne({ where: { instanceId, externalKey: key } });
-  if (link) {
+  const found = await linkedDevice(m, instanceId, key);
+  if (found) {
+    const { link } = found;
     const changed = (['hostname', 'fqdn', 'ip', 'serial'] as const).some(
       (k) => ref[k] !== undefined && ref[k] !== link[k],
     );
@@ -63,8 +97,7 @@ export async function resolveDevice(
         },
       );
     }
-    const device = await devices.findOneOrFail({ where: { id: link.deviceId } });
-    return refresh(m, device, keys, hints);
+    return refresh(m, found.device, keys, hints);
   }
 
   let device: Device | null = null;
@@ -125,6 +158,41 @@ export async function resolveDevice(
     lastSeenAt: now,
   });
   return device;
+}
+
+type SeenLink = Pick<DeviceLink, 'id' | 'hostname' | 'fqdn' | 'ip' | 'serial' | 'lastSeenAt'>;
+
+/** A tool's record linked before, and its device, in one round trip (the storm's common case). */
+async function linkedDevice(
+  m: EntityManager,
+  instanceId: string,
+  key: string,
+): Promise<{ device: Device; link: SeenLink } | null> {
+  const { entities, raw } = await m
+    .getRepository(Device)
+    .createQueryBuilder('d')
+    .innerJoin(DeviceLink, 'l', 'l.device_id = d.id')
+    .addSelect('l.id', 'link_id')
+    .addSelect('l.hostname', 'link_hostname')
+    .addSelect('l.fqdn', 'link_fqdn')
+    .addSelect('l.ip', 'link_ip')
+    .addSelect('l.serial', 'link_serial')
+    .addSelect('l.last_seen_at', 'link_last_seen_at')
+    .where('l.instance_id = :instanceId AND l.external_key = :key', { instanceId, key })
+    .getRawAndEntities<Record<string, string | Date | null>>();
+  if (entities.length === 0) return null;
+  const r = raw[0];
+  return {
+    device: entities[0],
+    link: {
+      id: r.link_id as string,
+      hostname: r.link_hostname as string | null,
+      fqdn: r.link_fqdn as string | null,
+      ip: r.link_ip as string | null,
+      serial: r.link_serial as string | null,
+      lastSeenAt: r.link_last_seen_at as Date,
+    },
+  };
 }
 
 /** Both name the machine, differently: the same address is then a coincidence, not a match. */

@@ -5,14 +5,14 @@ import type { DeviceSeen } from '../../connectors/contract/canonical';
  * What readiness and rollback need to know of a device now: online or not (as the RMM's agent
  * reports it: a server monitoring cannot ping may still run a script), when it last
  * booted, whether it waits for a reboot. Each value moves only forward in time, so a late
- * delivery of an older report never overwrites a newer one.
+ * delivery of an older report never overwrites a newer one. Says whether it wrote to the row.
  */
 export async function noteDeviceSeen(
   m: EntityManager,
   deviceId: string,
   e: DeviceSeen,
   now: Date,
-): Promise<void> {
+): Promise<boolean> {
   const at = e.occurredAt ?? now;
   if (e.online !== undefined) await noteOnline(m, deviceId, e.online, at);
   if (e.lastBootAt) await noteBoot(m, deviceId, e.lastBootAt);
@@ -32,6 +32,7 @@ export async function noteDeviceSeen(
       [deviceId, e.rebootPending.pending, at, e.rebootPending.pending ? reason : null],
     );
   }
+  return e.online !== undefined || Boolean(e.lastBootAt) || Boolean(e.rebootPending);
 }
 
 async function noteOnline(

@@ -4,7 +4,7 @@ import { ConnectorError } from '../../connectors/contract/connector-error';
 import { EARLIEST_DATE, LATEST_DATE } from '../common/date-range';
 import { resolveClient } from './client-resolver';
 import { deviceKeys, externalKey } from './device-keys';
-import { resolveDevice } from './device-matcher';
+import { resolveDevice, type RecentDevices } from './device-matcher';
 import { noteBoot, noteDeviceSeen } from './device-state';
 import { notePatchState } from './device-patches';
 import { HealthEvent } from './entities/health-event.entity';
@@ -29,6 +29,7 @@ export async function recordEvents(
   events: CanonicalEvent[],
 ): Promise<RecordedEvent[]> {
   const out: RecordedEvent[] = [];
+  const recent: RecentDevices = new Map();
   for (const e of events) {
     if ('occurredAt' in e && e.occurredAt !== undefined) assertStorableDate(e.occurredAt);
     if (e.type === 'client') {
@@ -38,7 +39,9 @@ export async function recordEvents(
     const client = await resolveClient(m, instanceId, e.client);
     const clientId = client?.id ?? null;
     if (e.type === 'ticket') {
-      const device = e.device ? await resolveDevice(m, instanceId, e.device, { clientId }) : null;
+      const device = e.device
+        ? await resolveDevice(m, instanceId, e.device, { clientId }, recent)
+        : null;
       out.push({
         type: 'ticket',
         instanceId,
@@ -53,12 +56,22 @@ export async function recordEvents(
       await recordUnmatchedAlert(m, instanceId, inboxId, e, clientId);
       continue;
     }
-    const device = await resolveDevice(m, instanceId, e.device, {
-      clientId,
-      ...(e.type === 'device' ? { displayName: e.displayName, role: e.role, os: e.os } : {}),
-    });
-    if (e.type === 'device') await noteDeviceSeen(m, device.id, e, new Date());
-    else if (e.type === 'reboot') await noteBoot(m, device.id, e.occurredAt);
+    const device = await resolveDevice(
+      m,
+      instanceId,
+      e.device,
+      {
+        clientId,
+        ...(e.type === 'device' ? { displayName: e.displayName, role: e.role, os: e.os } : {}),
+      },
+      recent,
+    );
+    // These change the device row behind the entity just resolved: resolve it afresh next.
+    if (e.type === 'device' && (await noteDeviceSeen(m, device.id, e, new Date()))) recent.clear();
+    else if (e.type === 'reboot') {
+      await noteBoot(m, device.id, e.occurredAt);
+      recent.clear();
+    }
     const common = {
       deviceId: device.id,
       clientId: device.clientId,
