@@ -157,6 +157,13 @@ export class Env {
   @Max(3600)
   OUTBOX_LEASE_SECONDS = 120;
 
+  /** Deliveries one replica runs at once: a storm's tickets wait on the vendor's latency. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  OUTBOX_PARALLEL = 16;
+
   /** Failed vendor calls in a row (no answer, 5xx, 401) that pause a connector instance. */
   @Transform(toInt)
   @IsInt()

@@ -91,7 +91,9 @@ export async function recordEvents(
         rebootRequired: e.type === 'patch' ? (e.rebootRequired ?? null) : null,
         occurredAt: e.occurredAt,
       });
-      const saved = await m.getRepository(PatchEvent).save(row);
+      // insert(), not save(): one INSERT … RETURNING fills the id and defaults into the row.
+      await m.getRepository(PatchEvent).insert(row);
+      const saved = row;
       await notePatchState(m, saved);
       out.push({ type: 'patch', instanceId, device, event: saved });
     } else if (e.type === 'health') {
@@ -106,7 +108,8 @@ export async function recordEvents(
         history: e.history ?? false,
         occurredAt: e.occurredAt,
       });
-      const saved = await m.getRepository(HealthEvent).save(row);
+      await m.getRepository(HealthEvent).insert(row);
+      const saved = row;
       out.push({ type: 'health', instanceId, device, event: saved });
     }
   }

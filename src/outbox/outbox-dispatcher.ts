@@ -19,9 +19,6 @@ import type { OutboxCommand } from './outbox-command';
 import { OutboxService } from './outbox.service';
 import { nextDelayMs } from './retry-policy';
 
-const BATCH = 20;
-/** Deliveries one replica runs at once (each to a different incident or tool). */
-const PARALLEL = 4;
 /** A message that waits (not fails) this long is dead-lettered, with what it waited for. */
 const MAX_WAIT_MS = 24 * 3_600_000;
 
@@ -79,7 +76,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
            ORDER BY o.next_attempt_at LIMIT $3
            FOR UPDATE OF o SKIP LOCKED)
         RETURNING id`,
-        [this.config.replicaId, this.config.env.OUTBOX_LEASE_SECONDS, BATCH],
+        [this.config.replicaId, this.config.env.OUTBOX_LEASE_SECONDS, this.batch],
       ),
     );
     if (rows.length === 0) return [];
@@ -91,10 +88,18 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
   async tick(): Promise<boolean> {
     const claimed = await this.claim();
     await this.deliverAll(claimed);
-    return claimed.length === BATCH;
+    return claimed.length === this.batch;
   }
 
-  /** Delivers claimed messages, four at a time, each only while this replica still owns it. */
+  /**
+   * Messages claimed at once: twice the deliveries run side by side, so a lane that finishes
+   * early finds the next one waiting.
+   */
+  private get batch(): number {
+    return Math.max(20, 2 * this.config.env.OUTBOX_PARALLEL);
+  }
+
+  /** Delivers claimed messages, OUTBOX_PARALLEL at a time, each only while this replica owns it. */
   async deliverAll(claimed: OutboxMessage[]): Promise<void> {
     // A batch never holds two messages of one incident on one tool (claim() waits for the
     // earlier one), so its messages may go side by side: a slow vendor then costs a batch the
@@ -103,7 +108,8 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
     const lane = async () => {
       while (next < claimed.length) await this.deliverOne(claimed[next++]);
     };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL, claimed.length) }, lane));
+    const lanes = Math.min(this.config.env.OUTBOX_PARALLEL, claimed.length);
+    await Promise.all(Array.from({ length: lanes }, lane));
   }
 
   private async deliverOne(message: OutboxMessage): Promise<void> {

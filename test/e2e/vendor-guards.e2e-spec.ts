@@ -28,7 +28,9 @@ describe('circuit breaker and request budget', () => {
     t = await startTestApp({
       definitions: [...CONNECTOR_DEFINITIONS, probeConnector],
       workers: false,
-      env: { CIRCUIT_FAILURE_THRESHOLD: '3', CIRCUIT_OPEN_SECONDS: '600' },
+      // Four lanes: the counts below allow for the calls already in flight when the breaker
+      // opens or the budget runs out, one per lane.
+      env: { CIRCUIT_FAILURE_THRESHOLD: '3', CIRCUIT_OPEN_SECONDS: '600', OUTBOX_PARALLEL: '4' },
     });
   });
   afterAll(async () => {
