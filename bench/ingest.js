@@ -7,9 +7,11 @@
  * inbox row), then runs pgbench with the same single-row insert for comparison, and prints:
  * accepted events/s, p50/p99 latency, rows found afterwards, and the ratio to pgbench.
  *
- * Usage: npm run bench:ingest [-- --seconds 15 --connections 32 --workers]
- *   --workers  also run the normalizer in the service (default: an ingest-only replica,
- *              SWITCHBOARD_WORKERS=false, as a deployment with separate worker replicas has)
+ * Usage: npm run bench:ingest [-- --seconds 15 --connections 32 --ingest-only]
+ *   The service runs as a user starts it: workers on, so the normalizer shares its CPU with
+ *   the HTTP path while the load runs.
+ *   --ingest-only  SWITCHBOARD_WORKERS=false, as an ingest replica of a deployment with
+ *                  separate worker replicas runs (the HTTP path alone)
  * Env: BENCH_DATABASE_URL (admin URL, default postgresql://postgres@127.0.0.1:5432/test)
  */
 const { spawn, execFileSync } = require('node:child_process');
@@ -25,7 +27,7 @@ const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '15' },
     connections: { type: 'string', default: '32' },
-    workers: { type: 'boolean', default: false },
+    'ingest-only': { type: 'boolean', default: false },
     'pgbench-clients': { type: 'string', default: '16' },
   },
 });
@@ -130,7 +132,7 @@ async function main() {
       DATABASE_POOL_SIZE: '24',
       SWITCHBOARD_SECRET_KEY: randomBytes(32).toString('hex'),
       SWITCHBOARD_BOOTSTRAP_TOKEN: TOKEN,
-      SWITCHBOARD_WORKERS: String(args.workers),
+      SWITCHBOARD_WORKERS: String(!args['ingest-only']),
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -148,7 +150,7 @@ async function main() {
     await runLoad(url, path, created.webhook.secret, 3, connections);
     const before = Number((await admin(`SELECT 1`)) && (await countRows(name)));
     console.log(
-      `load: ${connections} connections for ${seconds} s, workers ${args.workers ? 'on' : 'off'}`,
+      `load: ${connections} connections for ${seconds} s, workers ${args['ingest-only'] ? 'off (--ingest-only)' : 'on'}`,
     );
     const r = await runLoad(url, path, created.webhook.secret, seconds, connections);
     const stored = (await countRows(name)) - before;
@@ -192,9 +194,11 @@ async function main() {
       `  pgbench same insert   ${tps.toFixed(0)} tps (${args['pgbench-clients']} clients)`,
     );
     console.log(`  ratio to pgbench      ${(rate / tps).toFixed(2)}`);
+    const met = rate >= 5000 && r.latency.p99 < 50;
     console.log(
-      `  target                ≥ 3000 events/s with p99 < 50 ms: ${rate >= 3000 && r.latency.p99 < 50 ? 'met' : 'NOT met'}`,
+      `  target                ≥ 5000 events/s with p99 < 50 ms, workers on: ${args['ingest-only'] ? 'not measured (--ingest-only)' : met ? 'met' : 'NOT met'}`,
     );
+    console.log(`  target ratio          ≥ 1.0 to pgbench: ${rate / tps >= 1 ? 'met' : 'NOT met'}`);
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

@@ -93,6 +93,14 @@ export class Env {
   @Max(600000)
   DATABASE_STATEMENT_TIMEOUT_MS = 30000;
 
+  /**
+   * Keep parameterized statements prepared on each connection. Off only behind a pooler that
+   * cannot carry them (PgBouncer in transaction mode before 1.21).
+   */
+  @Transform(toBool)
+  @IsBoolean({ message: 'DATABASE_PREPARED_STATEMENTS must be true or false' })
+  DATABASE_PREPARED_STATEMENTS = true;
+
   @IsString()
   SWITCHBOARD_DATA_DIR = './data';
 

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { SnakeNamingStrategy } from '../common/naming.strategy';
-import { DroppingClient } from './dropping-client';
+import { PooledClient } from './pooled-client';
 import { ENTITIES } from './entities';
 
 /**
@@ -9,7 +9,12 @@ import { ENTITIES } from './entities';
  * server cancels a longer statement and the client stops waiting a little later (a database
  * that drops packets never answers at all); migrations run without it.
  */
-export function createDataSource(url: string, poolSize: number, timeoutMs?: number): DataSource {
+export function createDataSource(
+  url: string,
+  poolSize: number,
+  timeoutMs?: number,
+  preparedStatements = false,
+): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -23,9 +28,9 @@ export function createDataSource(url: string, poolSize: number, timeoutMs?: numb
       max: poolSize,
       // A new connection into a database that drops packets waits no longer than a statement.
       connectionTimeoutMillis: Math.min(10_000, timeoutMs ?? 10_000),
-      ...(timeoutMs
-        ? { statement_timeout: timeoutMs, query_timeout: timeoutMs + 2_000, Client: DroppingClient }
-        : {}),
+      Client: PooledClient,
+      preparedStatements,
+      ...(timeoutMs ? { statement_timeout: timeoutMs, query_timeout: timeoutMs + 2_000 } : {}),
     },
   });
 }

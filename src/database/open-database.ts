@@ -47,7 +47,12 @@ export async function openDatabase(
   const url = env.DATABASE_URL ?? embedded!.url;
   // PGlite serves one process through one connection and has no network to lose: no timeouts.
   const timeoutMs = embedded ? undefined : env.DATABASE_STATEMENT_TIMEOUT_MS;
-  const dataSource = createDataSource(url, embedded ? 1 : env.DATABASE_POOL_SIZE, timeoutMs);
+  const dataSource = createDataSource(
+    url,
+    embedded ? 1 : env.DATABASE_POOL_SIZE,
+    timeoutMs,
+    env.DATABASE_PREPARED_STATEMENTS,
+  );
   try {
     if (options.migrate !== false && !embedded) {
       // A migration may run longer than any request should: its own connection, no timeout.
