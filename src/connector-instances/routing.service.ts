@@ -70,17 +70,40 @@ export class RoutingService {
     deviceId: string,
     capability: Capability,
   ): Promise<{ instance: ConnectorInstance; externalId: string }[]> {
+    return (await this.knowingDevice(m, deviceId)).filter((r) => this.able(r.instance, capability));
+  }
+
+  /**
+   * Every instance that knows this device by its own id, the most recently seen first. One
+   * query for the links; the instances come from the second-long cache (a reboot in a storm
+   * asked for each of them by id).
+   */
+  async knowingDevice(
+    m: EntityManager,
+    deviceId: string,
+  ): Promise<{ instance: ConnectorInstance; externalId: string }[]> {
     const rows: { instance_id: string; external_id: string }[] = await m.query(
       `SELECT instance_id, external_id FROM device_link WHERE device_id = $1 AND external_id IS NOT NULL ORDER BY last_seen_at DESC`,
       [deviceId],
     );
-    const out: { instance: ConnectorInstance; externalId: string }[] = [];
-    for (const row of rows) {
-      const instance = await m.getRepository(ConnectorInstance).findOneBy({ id: row.instance_id });
-      if (instance && this.able(instance, capability))
-        out.push({ instance, externalId: row.external_id });
-    }
-    return out;
+    if (rows.length === 0) return [];
+    const byId = new Map(
+      (
+        await this.allInstances(
+          m,
+          rows.map((r) => r.instance_id),
+        )
+      ).map((i) => [i.id, i]),
+    );
+    return rows.flatMap((r) => {
+      const instance = byId.get(r.instance_id);
+      return instance ? [{ instance, externalId: r.external_id }] : [];
+    });
+  }
+
+  /** Whether the instance is enabled and its kind can do `capability`. */
+  can(instance: ConnectorInstance, capability: Capability): boolean {
+    return this.able(instance, capability);
   }
 
   /** The tool's own ids for a client and a device, so a ticket lands under the right company. */

@@ -162,35 +162,49 @@ async function matchDevice(
 
 type SeenLink = Pick<DeviceLink, 'id' | 'hostname' | 'fqdn' | 'ip' | 'serial' | 'lastSeenAt'>;
 
-/** A tool's record linked before, and its device, in one round trip (the storm's common case). */
+/** The device row as the entity's properties, for raw statements on the hot path. */
+const DEVICE_COLUMNS = `d.id, d.client_id AS "clientId", d.display_name AS "displayName",
+  d.hostname_key AS "hostnameKey", d.fqdn_key AS "fqdnKey", d.ip, d.serial_key AS "serialKey",
+  d.role, d.os, d.online, d.online_at AS "onlineAt", d.last_boot_at AS "lastBootAt",
+  d.reboot_pending AS "rebootPending", d.reboot_pending_at AS "rebootPendingAt",
+  d.reboot_pending_reason AS "rebootPendingReason", d.created_at AS "createdAt",
+  d.updated_at AS "updatedAt"`;
+
+/**
+ * A tool's record linked before, and its device, in one round trip (the storm's common case:
+ * one per record). Plain SQL, not the query builder: building and hydrating it cost more than
+ * the database's answer.
+ */
 async function linkedDevice(
   m: EntityManager,
   instanceId: string,
   key: string,
 ): Promise<{ device: Device; link: SeenLink } | null> {
-  const { entities, raw } = await m
-    .getRepository(Device)
-    .createQueryBuilder('d')
-    .innerJoin(DeviceLink, 'l', 'l.device_id = d.id')
-    .addSelect('l.id', 'link_id')
-    .addSelect('l.hostname', 'link_hostname')
-    .addSelect('l.fqdn', 'link_fqdn')
-    .addSelect('l.ip', 'link_ip')
-    .addSelect('l.serial', 'link_serial')
-    .addSelect('l.last_seen_at', 'link_last_seen_at')
-    .where('l.instance_id = :instanceId AND l.external_key = :key', { instanceId, key })
-    .getRawAndEntities<Record<string, string | Date | null>>();
-  if (entities.length === 0) return null;
-  const r = raw[0];
+  const rows: (Device & {
+    linkId: string;
+    linkHostname: string | null;
+    linkFqdn: string | null;
+    linkIp: string | null;
+    linkSerial: string | null;
+    linkLastSeenAt: Date;
+  })[] = await m.query(
+    `SELECT ${DEVICE_COLUMNS}, l.id AS "linkId", l.hostname AS "linkHostname", l.fqdn AS "linkFqdn",
+            l.ip AS "linkIp", l.serial AS "linkSerial", l.last_seen_at AS "linkLastSeenAt"
+       FROM device_link l JOIN device d ON d.id = l.device_id
+      WHERE l.instance_id = $1 AND l.external_key = $2`,
+    [instanceId, key],
+  );
+  if (rows.length === 0) return null;
+  const { linkId, linkHostname, linkFqdn, linkIp, linkSerial, linkLastSeenAt, ...device } = rows[0];
   return {
-    device: entities[0],
+    device: m.getRepository(Device).create(device),
     link: {
-      id: r.link_id as string,
-      hostname: r.link_hostname as string | null,
-      fqdn: r.link_fqdn as string | null,
-      ip: r.link_ip as string | null,
-      serial: r.link_serial as string | null,
-      lastSeenAt: r.link_last_seen_at as Date,
+      id: linkId,
+      hostname: linkHostname,
+      fqdn: linkFqdn,
+      ip: linkIp,
+      serial: linkSerial,
+      lastSeenAt: linkLastSeenAt,
     },
   };
 }

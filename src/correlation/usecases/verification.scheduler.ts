@@ -19,14 +19,15 @@ export class VerificationScheduler {
     delayMinutes: number,
     _rules: RuleSettings,
   ): Promise<boolean> {
-    const reporting = await this.routing.forDevice(m, device.id, 'services');
+    const knowing = await this.routing.knowingDevice(m, device.id);
+    const reporting = knowing.filter((r) => this.routing.can(r.instance, 'services'));
     if (reporting.length === 0) return false;
     // A monitoring tool may declare `services` too (its service monitors, named its own way and
     // green until their next poll), and forDevice lists the most recently seen tool first. The
     // post-patch check is the RMM's: prefer a tool that also reports the device's patches,
     // whatever order the tools were last seen in.
     const patching = new Set(
-      (await this.routing.forDevice(m, device.id, 'patches')).map((r) => r.instance.id),
+      knowing.filter((r) => this.routing.can(r.instance, 'patches')).map((r) => r.instance.id),
     );
     const rmm = [
       ...reporting.filter((r) => patching.has(r.instance.id)),
