@@ -119,6 +119,7 @@ const API_TIMEOUT_MS = 20_000;
 const TARGET = {
   drainMs: 10_000,
   ticketP95Ms: 2_000,
+  decisionP99S: 0.01,
   idleRssKb: (EMBEDDED ? 350 : 200) * 1024,
 };
 
@@ -827,6 +828,14 @@ async function main() {
   );
   console.log('');
   const p95 = pct(svcDown.list, 95);
+  // The service's own histogram (buckets 1, 2.5, 5, 10, 25 ms …): the bucket the p99 falls in.
+  const decision = histogramQuantile(m, 'switchboard_correlation_decision_seconds', 0.99, {
+    type: 'health',
+  });
+  const decisionText =
+    decision.count === 0
+      ? '— (no health event decided)'
+      : `p99 ${decision.bound === Infinity ? `> ${decision.lastFinite * 1000} ms` : `≤ ${decision.bound * 1000} ms`} (bucket, n ${decision.count})`;
   const rows = [
     ['figure', 'value', 'target'],
     [
@@ -860,6 +869,11 @@ async function main() {
         ? `p50 ${sec(pct(svcDown.list, 50))}   p95 ${sec(p95)}   p99 ${sec(pct(svcDown.list, 99))}   max ${sec(svcDown.list.at(-1))}   (n ${svcDown.list.length}, ${svcDown.missing} without ticket)`
         : `no ticket for any of ${sentAt['service.down'].size} service.down devices`,
       `p95 < 2 s: ${verdict(p95 !== undefined && p95 < TARGET.ticketP95Ms && svcDown.missing === 0)}`,
+    ],
+    [
+      'correlation decision, health event, in the storm',
+      decisionText,
+      `p99 < 10 ms: ${verdict(decision.count > 0 && decision.bound <= TARGET.decisionP99S)}`,
     ],
     [
       'webhook → ticket, device.down',
