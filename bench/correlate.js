@@ -12,7 +12,8 @@
  *
  * Usage: npm run bench:correlate [-- --devices 100000 --patches 2000000 --samples 1000]
  *        [--profile: also the statements that took the most time, with their p99]
- * Env: BENCH_DATABASE_URL (admin URL, default postgresql://postgres@127.0.0.1:5432/test)
+ * Env: BENCH_DATABASE_URL (admin URL, default postgresql://postgres@127.0.0.1:5432/test);
+ *      DATABASE_PREPARED_STATEMENTS is passed on to the service (false: compare without them)
  */
 require('reflect-metadata');
 const { randomBytes, randomUUID } = require('node:crypto');
@@ -150,6 +151,10 @@ async function main() {
       DATABASE_URL: url.toString(),
       SWITCHBOARD_SECRET_KEY: randomBytes(32).toString('hex'),
       SWITCHBOARD_WORKERS: 'false',
+      // Side-by-side runs with and without prepared statements.
+      ...(process.env.DATABASE_PREPARED_STATEMENTS
+        ? { DATABASE_PREPARED_STATEMENTS: process.env.DATABASE_PREPARED_STATEMENTS }
+        : {}),
       LOG_LEVEL: 'silent',
       // The bulk seed below is one long statement per table, longer than any request may be.
       DATABASE_STATEMENT_TIMEOUT_MS: '600000',

@@ -12,7 +12,8 @@
  *   the HTTP path while the load runs.
  *   --ingest-only  SWITCHBOARD_WORKERS=false, as an ingest replica of a deployment with
  *                  separate worker replicas runs (the HTTP path alone)
- * Env: BENCH_DATABASE_URL (admin URL, default postgresql://postgres@127.0.0.1:5432/test)
+ * Env: BENCH_DATABASE_URL (admin URL, default postgresql://postgres@127.0.0.1:5432/test);
+ *      DATABASE_PREPARED_STATEMENTS is passed on to the service (false: compare without them)
  */
 const { spawn, execFileSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
@@ -133,6 +134,10 @@ async function main() {
       SWITCHBOARD_SECRET_KEY: randomBytes(32).toString('hex'),
       SWITCHBOARD_BOOTSTRAP_TOKEN: TOKEN,
       SWITCHBOARD_WORKERS: String(!args['ingest-only']),
+      // Side-by-side runs with and without prepared statements.
+      ...(process.env.DATABASE_PREPARED_STATEMENTS
+        ? { DATABASE_PREPARED_STATEMENTS: process.env.DATABASE_PREPARED_STATEMENTS }
+        : {}),
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -28,7 +28,8 @@
  *         tail printed on failure), --keep-log (print the log's path and keep it),
  *         --cpu-prof (run the service under node --cpu-prof and print where its CPU went from
  *         the first webhook until the inbox drained)
- * Env: BENCH_DATABASE_URL (admin URL, default postgresql://postgres@127.0.0.1:5432/test)
+ * Env: BENCH_DATABASE_URL (admin URL, default postgresql://postgres@127.0.0.1:5432/test);
+ *      DATABASE_PREPARED_STATEMENTS is passed on to the service (false: compare without them)
  */
 const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
@@ -274,6 +275,10 @@ async function main() {
     HOST: '127.0.0.1',
     SWITCHBOARD_BOOTSTRAP_TOKEN: TOKEN,
     SWITCHBOARD_WORKERS: 'true',
+    // Side-by-side runs with and without prepared statements.
+    ...(process.env.DATABASE_PREPARED_STATEMENTS
+      ? { DATABASE_PREPARED_STATEMENTS: process.env.DATABASE_PREPARED_STATEMENTS }
+      : {}),
     LOG_LEVEL: args['log-level'],
     NODE_EXTRA_CA_CERTS: psa.caFile,
   };
