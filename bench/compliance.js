@@ -32,6 +32,8 @@ const { cpus, loadavg } = require('node:os');
 const { join } = require('node:path');
 const { parseArgs } = require('node:util');
 const { Client } = require('pg');
+const { admin, dbUrl } = require('./lib/postgres');
+const { waitReady } = require('./lib/service');
 const { loadEnv } = require('../dist/src/config/env');
 const { openDatabase } = require('../dist/src/database/open-database');
 const { summarise } = require('../dist/src/compliance/compliance-summaries');
@@ -46,7 +48,6 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
   },
 });
-const ADMIN_URL = process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/test';
 const ROOT = join(__dirname, '..');
 const CLIENTS = Number(args.clients);
 const DEVICES = Number(args.devices);
@@ -63,22 +64,6 @@ const pct = (sorted, p) =>
 const sec = (t0) => ((Date.now() - t0) / 1000).toFixed(1);
 const pick = (list) => list[Math.floor(Math.random() * list.length)];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function admin(sql) {
-  const c = new Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    return await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-function dbUrl(name) {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 async function step(label, fn) {
   const t0 = Date.now();
@@ -229,19 +214,6 @@ async function seed(ds, rmmId, monitorId) {
     await ds.query('VACUUM ANALYZE');
     await ds.query('CHECKPOINT');
   });
-}
-
-async function waitReady(url, child) {
-  for (let i = 0; i < 1200; i++) {
-    if (child.exitCode !== null) throw new Error('service exited');
-    try {
-      if ((await fetch(`${url}/ready`)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await sleep(100);
-  }
-  throw new Error('service not ready in 120 s');
 }
 
 /** Resident and peak resident memory of a process, in MiB. */

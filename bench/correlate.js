@@ -18,7 +18,7 @@
 require('reflect-metadata');
 const { randomBytes, randomUUID } = require('node:crypto');
 const { parseArgs } = require('node:util');
-const { Client } = require('pg');
+const { ADMIN_URL, admin } = require('./lib/postgres');
 const { loadEnv } = require('../dist/src/config/env');
 const { openDatabase } = require('../dist/src/database/open-database');
 const { createApp } = require('../dist/src/app.factory');
@@ -33,23 +33,12 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
   },
 });
-const ADMIN_URL = process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/test';
 const DEVICES = Number(args.devices);
 const PATCHES = Number(args.patches);
 const SAMPLES = Number(args.samples);
 
 const pct = (sorted, p) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-
-async function admin(sql) {
-  const c = new Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 /** --profile: times every statement the service sends, grouped by its text. */
 function profileQueries() {

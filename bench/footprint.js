@@ -43,7 +43,8 @@ async function bench() {
   const { tmpdir } = require('node:os');
   const { join } = require('node:path');
   const { parseArgs } = require('node:util');
-  const { Client } = require('pg');
+  const { admin, dbUrl } = require('./lib/postgres');
+  const { waitReady } = require('./lib/service');
 
   const { values: args } = parseArgs({
     options: {
@@ -64,29 +65,12 @@ async function bench() {
     );
     process.exit(2);
   }
-  const ADMIN_URL = process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/test';
   const ROOT = join(__dirname, '..');
   const TOKEN = `bench-admin-${randomBytes(12).toString('hex')}`;
   const TARGETS = { postgres: 200, embedded: 350, devices: 500 };
   const MB = 1024 * 1024;
   const mb = (bytes) => `${Math.round(bytes / MB)} MB`;
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-  async function admin(sql) {
-    const c = new Client({ connectionString: ADMIN_URL });
-    await c.connect();
-    try {
-      return await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  }
-
-  function dbUrl(name) {
-    const u = new URL(ADMIN_URL);
-    u.pathname = `/${name}`;
-    return u.toString();
-  }
 
   /** VmRSS and VmHWM of a process, in bytes. */
   function procStatus(pid) {
@@ -117,20 +101,6 @@ async function bench() {
       `    ${''.padEnd(16)} heap ${mb(m.heapUsed)} used / ${mb(m.heapTotal)}, external ${mb(m.external)}, arrayBuffers ${mb(m.arrayBuffers)}`,
     );
     return rss;
-  }
-
-  async function waitReady(url, child) {
-    const t0 = Date.now();
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`service exited (${child.exitCode})`);
-      try {
-        if ((await fetch(`${url}/ready`)).ok) return Date.now() - t0;
-      } catch {
-        /* not up yet */
-      }
-      if (Date.now() - t0 > 120_000) throw new Error('service not ready in 120 s');
-      await sleep(100);
-    }
   }
 
   async function api(url, method, path, body) {

@@ -23,6 +23,8 @@ const { join } = require('node:path');
 const { parseArgs } = require('node:util');
 const autocannon = require('autocannon');
 const { Client } = require('pg');
+const { admin, dbUrl } = require('./lib/postgres');
+const { waitReady } = require('./lib/service');
 
 const { values: args } = parseArgs({
   options: {
@@ -32,38 +34,8 @@ const { values: args } = parseArgs({
     'pgbench-clients': { type: 'string', default: '16' },
   },
 });
-const ADMIN_URL = process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/test';
 const ROOT = join(__dirname, '..');
 const TOKEN = `bench-admin-${randomBytes(12).toString('hex')}`;
-
-async function admin(sql) {
-  const c = new Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    return await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-function dbUrl(name) {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function waitReady(url, child) {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error('service exited');
-    try {
-      if ((await fetch(`${url}/ready`)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('service not ready in 30 s');
-}
 
 function runLoad(url, path, secret, seconds, connections) {
   let n = 0;

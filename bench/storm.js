@@ -41,6 +41,7 @@ const { join } = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { parseArgs } = require('node:util');
 const { Client } = require('pg');
+const { admin, dbUrl } = require('./lib/postgres');
 const { startPsa } = require('./lib/storm-psa');
 const { buildStorm } = require('./lib/storm-events');
 const { summarizeProfile } = require('./lib/storm-profile');
@@ -106,7 +107,6 @@ if (!['postgres', 'embedded'].includes(args.db)) {
   process.exit(2);
 }
 const EMBEDDED = args.db === 'embedded';
-const ADMIN_URL = process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/test';
 const ROOT = join(__dirname, '..');
 const TOKEN = `bench-storm-${randomBytes(16).toString('hex')}`;
 const SAMPLE_MS = 500;
@@ -154,24 +154,6 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     console.error(`\nbench/storm: ${signal}, stopping the service and dropping the database …`);
     cleanup().finally(() => process.exit(130));
   });
-}
-
-async function admin(sql) {
-  const c = new Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 10_000 });
-  await c.connect().catch((err) => {
-    throw new Error(`bench/storm: cannot reach PostgreSQL at ${ADMIN_URL}: ${err.message}`);
-  });
-  try {
-    return await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-function dbUrl(name) {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
 }
 
 async function freePort() {
