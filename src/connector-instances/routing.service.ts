@@ -42,7 +42,8 @@ export class RoutingService {
     this.routes = null;
   }
 
-  private able(instance: ConnectorInstance, capability: Capability): boolean {
+  /** Whether the instance is enabled and its kind can do `capability`. */
+  can(instance: ConnectorInstance, capability: Capability): boolean {
     return (
       instance.enabled &&
       Boolean(this.registry.get(instance.kind)?.capabilities.includes(capability))
@@ -60,8 +61,8 @@ export class RoutingService {
       : [];
     const ids = routes.map((r) => r.instanceId);
     const all = await this.allInstances(m, ids);
-    if (ids.length > 0) return all.filter((i) => ids.includes(i.id) && this.able(i, capability));
-    return all.filter((i) => this.able(i, capability));
+    if (ids.length > 0) return all.filter((i) => ids.includes(i.id) && this.can(i, capability));
+    return all.filter((i) => this.can(i, capability));
   }
 
   /** Instances that know this device and can do `capability` for it, with their own device id. */
@@ -70,7 +71,7 @@ export class RoutingService {
     deviceId: string,
     capability: Capability,
   ): Promise<{ instance: ConnectorInstance; externalId: string }[]> {
-    return (await this.knowingDevice(m, deviceId)).filter((r) => this.able(r.instance, capability));
+    return (await this.knowingDevice(m, deviceId)).filter((r) => this.can(r.instance, capability));
   }
 
   /**
@@ -99,11 +100,6 @@ export class RoutingService {
       const instance = byId.get(r.instance_id);
       return instance ? [{ instance, externalId: r.external_id }] : [];
     });
-  }
-
-  /** Whether the instance is enabled and its kind can do `capability`. */
-  can(instance: ConnectorInstance, capability: Capability): boolean {
-    return this.able(instance, capability);
   }
 
   /** The tool's own ids for a client and a device, so a ticket lands under the right company. */
