@@ -14,7 +14,7 @@ const silenceKey = (rollbackId: string, instanceId: string) =>
 
 /**
  * While a rollback removes a patch and reboots the server, the monitoring tools that can
- * silence (Alertmanager) are asked to keep the device quiet, and asked to lift it when the
+ * silence (their connector has the alerts.silence capability) are asked to keep the device quiet, and asked to lift it when the
  * rollback ends, however it ends. Each instance decides in its settings whether it silences.
  */
 @Injectable()

@@ -13,7 +13,7 @@ export class VerificationFindingDto {
   what?: string;
   @ApiProperty({ enum: ['failed', 'ok'] }) result!: string;
   @ApiProperty({ format: 'date-time' }) at!: string;
-  @ApiProperty({ example: 'NinjaOne' }) source!: string;
+  @ApiProperty({ description: 'The tool that reported it' }) source!: string;
   @ApiPropertyOptional({ description: 'The check script that said it, when not the tool itself' })
   by?: string;
 }

@@ -7,7 +7,7 @@ export class ClientLinkRowDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) instanceId!: string;
   @ApiProperty() instanceName!: string;
-  @ApiProperty({ example: 'ninjaone' }) instanceKind!: string;
+  @ApiProperty({ description: "The instance's connector kind" }) instanceKind!: string;
   @ApiProperty({ description: "The tool's id, or name:<match key> for a tool that names only" })
   externalId!: string;
   @ApiProperty({ type: String, nullable: true, description: "The tool's own spelling" })

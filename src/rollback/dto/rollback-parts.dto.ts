@@ -11,7 +11,7 @@ export class PreflightCheckDto {
 export class PlanInstanceDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ example: 'ninjaone' }) kind!: string;
+  @ApiProperty({ description: "The instance's connector kind" }) kind!: string;
 }
 
 export class PlanDeviceDto {
